@@ -1,0 +1,21 @@
+package io.cairn.core.checkpoint;
+
+/**
+ * File names inside a checkpoint. Every kind keeps its variables as a TF checkpoint with the prefix
+ * {@code variables/variables}, where a SavedModel keeps them, so one reader serves all kinds.
+ */
+public final class CheckpointFiles
+{
+    public static final String SAVED_MODEL_PB = "saved_model.pb";
+    public static final String VARIABLES_DIRECTORY = "variables/";
+    public static final String VARIABLES_PREFIX = VARIABLES_DIRECTORY + "variables";
+    public static final String VARIABLES_INDEX = VARIABLES_PREFIX + ".index";
+    public static final String TRAINER_STATE = "trainer-state.json";
+
+    private CheckpointFiles() {}
+
+    public static boolean isVariablesFile(String path)
+    {
+        return path.startsWith(VARIABLES_PREFIX + ".");
+    }
+}

@@ -1,0 +1,611 @@
+package io.cairn.core.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cairn.core.model.Model;
+import io.cairn.core.model.ModelVariable;
+import io.cairn.core.model.TensorTypes;
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.train.TrainerState;
+import org.tensorflow.Tensor;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A checkpoint repository on a {@link CheckpointStore}: content-addressed chunks, manifests as
+ * commits, runs. Everything above the store SPI (chunking, dedupe, manifests, verification, garbage
+ * collection) lives here once for every backend.
+ *
+ * <p>Thread-safe. Manifests are immutable once committed, so parsed ones are cached by key.
+ */
+public final class CheckpointRepository
+        implements AutoCloseable
+{
+    private final CheckpointStore store;
+    private final RepositoryDescriptor descriptor;
+    private final ExecutorService uploads;
+    private final int uploadThreads;
+    private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
+
+    private CheckpointRepository(CheckpointStore store, RepositoryDescriptor descriptor, int uploadThreads)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.descriptor = requireNonNull(descriptor, "descriptor is null");
+        this.uploadThreads = uploadThreads;
+        AtomicInteger counter = new AtomicInteger();
+        this.uploads = Executors.newFixedThreadPool(uploadThreads, runnable -> {
+            Thread thread = new Thread(runnable, "cairn-upload-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens the repository at the store's root, creating {@code cairn-repository.json} with the given
+     * chunk size if the store has none (an existing repository keeps its own chunk size).
+     */
+    public static CheckpointRepository create(CheckpointStore store, int chunkSize, int uploadThreads)
+            throws IOException
+    {
+        RepositoryDescriptor.checkChunkSize(chunkSize);
+        if (uploadThreads < 1 || uploadThreads > 64) {
+            throw new IllegalArgumentException("Upload threads must be from 1 to 64, got " + uploadThreads);
+        }
+        if (!store.exists(RepositoryLayout.DESCRIPTOR)) {
+            RepositoryDescriptor fresh = new RepositoryDescriptor(RepositoryDescriptor.FORMAT_VERSION, chunkSize, RepositoryDescriptor.SHA_256);
+            try {
+                store.createIfAbsent(RepositoryLayout.DESCRIPTOR, ManifestCodec.MAPPER.writeValueAsBytes(fresh));
+            }
+            catch (FileAlreadyExistsException e) {
+                // another writer created it first; use theirs
+            }
+        }
+        return new CheckpointRepository(store, readDescriptor(store), uploadThreads);
+    }
+
+    public static CheckpointRepository create(CheckpointStore store)
+            throws IOException
+    {
+        return create(store, RepositoryDescriptor.DEFAULT_CHUNK_SIZE, 4);
+    }
+
+    /**
+     * Opens an existing repository; fails naming the store when it holds none.
+     */
+    public static CheckpointRepository open(CheckpointStore store)
+            throws IOException
+    {
+        if (!store.exists(RepositoryLayout.DESCRIPTOR)) {
+            throw new FileNotFoundException("No Cairn repository at " + store.location() + " (no " + RepositoryLayout.DESCRIPTOR + "); check --store, or train into it first");
+        }
+        return new CheckpointRepository(store, readDescriptor(store), 4);
+    }
+
+    private static RepositoryDescriptor readDescriptor(CheckpointStore store)
+            throws IOException
+    {
+        byte[] bytes = store.readAllBytes(RepositoryLayout.DESCRIPTOR);
+        RepositoryDescriptor descriptor;
+        try {
+            descriptor = ManifestCodec.MAPPER.readValue(bytes, RepositoryDescriptor.class);
+        }
+        catch (JsonProcessingException e) {
+            throw new CorruptCheckpointException(RepositoryLayout.DESCRIPTOR + " at " + store.location() + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (descriptor.formatVersion() != RepositoryDescriptor.FORMAT_VERSION) {
+            throw new CorruptCheckpointException("Repository at " + store.location() + " has format version " + descriptor.formatVersion() + "; this Cairn reads version " + RepositoryDescriptor.FORMAT_VERSION);
+        }
+        if (!RepositoryDescriptor.SHA_256.equals(descriptor.hashAlgorithm())) {
+            throw new CorruptCheckpointException("Repository at " + store.location() + " uses hash " + descriptor.hashAlgorithm() + "; this Cairn supports " + RepositoryDescriptor.SHA_256);
+        }
+        try {
+            RepositoryDescriptor.checkChunkSize(descriptor.chunkSize());
+        }
+        catch (IllegalArgumentException e) {
+            throw new CorruptCheckpointException(RepositoryLayout.DESCRIPTOR + " at " + store.location() + ": " + e.getMessage());
+        }
+        return descriptor;
+    }
+
+    public CheckpointStore store()
+    {
+        return store;
+    }
+
+    public int chunkSize()
+    {
+        return descriptor.chunkSize();
+    }
+
+    /**
+     * Run ids in the repository, oldest first (ids start with their creation time).
+     */
+    public List<String> runs()
+            throws IOException
+    {
+        Set<String> runs = new TreeSet<>();
+        for (String key : store.list(RepositoryLayout.RUNS)) {
+            RepositoryLayout.runOf(key).ifPresent(runs::add);
+        }
+        return List.copyOf(runs);
+    }
+
+    public Optional<String> newestRun()
+            throws IOException
+    {
+        List<String> runs = runs();
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1));
+    }
+
+    /**
+     * The committed checkpoints of a run, by step.
+     */
+    public List<Manifest> checkpoints(String run)
+            throws IOException
+    {
+        List<Manifest> manifests = new ArrayList<>();
+        for (String key : store.list(RepositoryLayout.checkpointsPrefix(run))) {
+            if (RepositoryLayout.manifestStep(run, key).isPresent()) {
+                manifests.add(manifest(key));
+            }
+        }
+        manifests.sort(Comparator.comparingLong(Manifest::step));
+        return manifests;
+    }
+
+    /**
+     * Every committed checkpoint, by run then step.
+     */
+    public List<Manifest> checkpoints()
+            throws IOException
+    {
+        List<Manifest> all = new ArrayList<>();
+        for (String run : runs()) {
+            all.addAll(checkpoints(run));
+        }
+        return all;
+    }
+
+    public Manifest checkpoint(String run, long step)
+            throws IOException
+    {
+        String key = RepositoryLayout.manifestKey(run, step);
+        try {
+            return manifest(key);
+        }
+        catch (FileNotFoundException e) {
+            throw new FileNotFoundException("Run " + run + " has no checkpoint at step " + step + " in " + store.location());
+        }
+    }
+
+    public Optional<Manifest> latest(String run)
+            throws IOException
+    {
+        List<Manifest> manifests = checkpoints(run);
+        return manifests.isEmpty() ? Optional.empty() : Optional.of(manifests.get(manifests.size() - 1));
+    }
+
+    private Manifest manifest(String key)
+            throws IOException
+    {
+        Manifest cached = manifestCache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Manifest manifest = ManifestCodec.read(store.readAllBytes(key), key);
+        manifestCache.put(key, manifest);
+        return manifest;
+    }
+
+    /**
+     * Cuts a file into chunks, hashes them, and uploads in parallel the chunks the repository does not
+     * hold yet.
+     */
+    public Manifest.FileEntry putFile(String path, Path file)
+            throws IOException
+    {
+        try (InputStream in = Files.newInputStream(file)) {
+            return putFile(path, in);
+        }
+    }
+
+    public Manifest.FileEntry putFile(String path, byte[] data)
+            throws IOException
+    {
+        return putFile(path, new ByteArrayInputStream(data));
+    }
+
+    private Manifest.FileEntry putFile(String path, InputStream in)
+            throws IOException
+    {
+        MessageDigest whole = sha256();
+        List<String> chunks = new ArrayList<>();
+        List<Future<?>> pending = new ArrayList<>();
+        // bounds the chunk buffers held in memory while they upload
+        Semaphore buffers = new Semaphore(uploadThreads * 2);
+        long size = 0;
+        try {
+            while (true) {
+                byte[] chunk = in.readNBytes(descriptor.chunkSize());
+                if (chunk.length == 0) {
+                    break;
+                }
+                size += chunk.length;
+                whole.update(chunk);
+                String hash = RepositoryLayout.hex(sha256().digest(chunk));
+                chunks.add(hash);
+                buffers.acquireUninterruptibly();
+                pending.add(uploads.submit(() -> {
+                    try {
+                        uploadChunk(hash, chunk);
+                    }
+                    finally {
+                        buffers.release();
+                    }
+                    return null;
+                }));
+                if (chunk.length < descriptor.chunkSize()) {
+                    break;
+                }
+            }
+            for (Future<?> future : pending) {
+                future.get();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while uploading " + path, e);
+        }
+        catch (ExecutionException e) {
+            pending.forEach(future -> future.cancel(false));
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new IOException("Cannot upload a chunk of " + path + " to " + store.location() + ": " + io.getMessage(), io);
+            }
+            throw new IOException("Cannot upload a chunk of " + path + " to " + store.location(), cause);
+        }
+        return new Manifest.FileEntry(path, size, RepositoryLayout.hex(whole.digest()), List.copyOf(chunks));
+    }
+
+    private void uploadChunk(String hash, byte[] chunk)
+            throws IOException
+    {
+        String key = RepositoryLayout.chunkKey(hash);
+        if (!store.exists(key)) {
+            store.write(key, new ByteArrayInputStream(chunk), chunk.length);
+        }
+    }
+
+    /**
+     * Commits a checkpoint: creates its manifest if absent. After this returns the checkpoint exists;
+     * if it throws, it does not.
+     *
+     * @throws FileAlreadyExistsException if the run already has a checkpoint at that step
+     */
+    public void commit(Manifest manifest)
+            throws IOException
+    {
+        String key = RepositoryLayout.manifestKey(manifest.run(), manifest.step());
+        byte[] json = ManifestCodec.write(manifest);
+        ManifestCodec.validate(manifest, key);
+        try {
+            store.createIfAbsent(key, json);
+        }
+        catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(key, null, "Run " + manifest.run() + " already has a checkpoint at step " + manifest.step());
+        }
+        manifestCache.put(key, manifest);
+    }
+
+    /**
+     * Streams a checkpoint file, verifying every chunk's hash and the whole file's.
+     *
+     * @throws CorruptCheckpointException naming the file and chunk on a mismatch or a missing chunk
+     */
+    public void readFile(Manifest manifest, Manifest.FileEntry file, OutputStream out)
+            throws IOException
+    {
+        MessageDigest whole = sha256();
+        long remaining = file.size();
+        for (int i = 0; i < file.chunks().size(); i++) {
+            String hash = file.chunks().get(i);
+            byte[] chunk = readChunk(manifest, file, i);
+            long expectedSize = Math.min(remaining, manifest.chunkSize());
+            if (chunk.length != expectedSize) {
+                throw new CorruptCheckpointException("Chunk " + hash + " (chunk " + i + " of " + file.path() + " in " + describe(manifest)
+                        + ") has " + chunk.length + " bytes, expected " + expectedSize);
+            }
+            whole.update(chunk);
+            out.write(chunk);
+            remaining -= chunk.length;
+        }
+        String actual = RepositoryLayout.hex(whole.digest());
+        if (!actual.equals(file.sha256())) {
+            throw new CorruptCheckpointException("File " + file.path() + " in " + describe(manifest) + " hashes to " + actual + ", expected " + file.sha256());
+        }
+    }
+
+    private byte[] readChunk(Manifest manifest, Manifest.FileEntry file, int index)
+            throws IOException
+    {
+        String hash = file.chunks().get(index);
+        byte[] chunk;
+        try {
+            chunk = store.readAllBytes(RepositoryLayout.chunkKey(hash));
+        }
+        catch (FileNotFoundException e) {
+            throw new CorruptCheckpointException("Chunk " + hash + " (chunk " + index + " of " + file.path() + " in " + describe(manifest) + ") is missing from " + store.location(), e);
+        }
+        String actual = RepositoryLayout.hex(sha256().digest(chunk));
+        if (!actual.equals(hash)) {
+            throw new CorruptCheckpointException("Chunk " + hash + " (chunk " + index + " of " + file.path() + " in " + describe(manifest) + ") is damaged: its content hashes to " + actual);
+        }
+        return chunk;
+    }
+
+    /**
+     * Writes every file of the checkpoint, verified, under a local directory; adds
+     * {@code trainer-state.json} when the checkpoint has trainer state.
+     */
+    public void materialize(Manifest manifest, Path directory)
+            throws IOException
+    {
+        for (Manifest.FileEntry file : manifest.files()) {
+            Path target = resolveInside(directory, file.path());
+            Files.createDirectories(target.getParent());
+            try (OutputStream out = Files.newOutputStream(target)) {
+                readFile(manifest, file, out);
+            }
+        }
+        if (manifest.trainerState() != null) {
+            Files.write(directory.resolve(CheckpointFiles.TRAINER_STATE), trainerStateJson(manifest.trainerState()));
+        }
+    }
+
+    /**
+     * Copies a checkpoint as plain files (a SavedModel directory or TF checkpoint files) into another
+     * store, under a prefix ("" for its root). Files are verified while read.
+     */
+    public List<String> export(Manifest manifest, CheckpointStore target, String prefix)
+            throws IOException
+    {
+        List<String> written = new ArrayList<>();
+        Path scratch = Files.createTempDirectory("cairn-export-");
+        try {
+            materialize(manifest, scratch);
+            try (var walk = Files.walk(scratch)) {
+                for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    String key = prefix + scratch.relativize(file).toString().replace('\\', '/');
+                    try (InputStream in = Files.newInputStream(file)) {
+                        target.write(key, in, Files.size(file));
+                    }
+                    written.add(key);
+                }
+            }
+        }
+        finally {
+            FileTrees.deleteQuietly(scratch);
+        }
+        return written;
+    }
+
+    /**
+     * Restores a checkpoint's variables into a model: all of them for {@code FULL} and {@code STATE},
+     * the weights for {@code WEIGHTS}. Every type and shape is checked before anything is assigned, so a
+     * mismatch leaves the model untouched.
+     *
+     * @return the checkpoint's trainer state, if it has one
+     * @throws ModelMismatchException naming the variable and both shapes
+     */
+    public Optional<TrainerState> restore(Manifest manifest, Model model)
+            throws IOException
+    {
+        checkMatches(manifest, model);
+        Path scratch = Files.createTempDirectory("cairn-restore-");
+        try {
+            for (Manifest.FileEntry file : manifest.files()) {
+                if (CheckpointFiles.isVariablesFile(file.path())) {
+                    Path target = resolveInside(scratch, file.path());
+                    Files.createDirectories(target.getParent());
+                    try (OutputStream out = Files.newOutputStream(target)) {
+                        readFile(manifest, file, out);
+                    }
+                }
+            }
+            Map<String, Tensor> tensors = TfCheckpoints.read(scratch.resolve(CheckpointFiles.VARIABLES_PREFIX), manifest.variables());
+            try {
+                model.assign(tensors);
+            }
+            finally {
+                tensors.values().forEach(Tensor::close);
+            }
+        }
+        finally {
+            FileTrees.deleteQuietly(scratch);
+        }
+        return manifest.trainerStateIfPresent();
+    }
+
+    private static void checkMatches(Manifest manifest, Model model)
+    {
+        Map<String, Manifest.VariableEntry> stored = new LinkedHashMap<>();
+        manifest.variables().forEach(variable -> stored.put(variable.name(), variable));
+        for (Manifest.VariableEntry variable : manifest.variables()) {
+            ModelVariable target = model.variable(variable.name()).orElseThrow(() -> new ModelMismatchException(
+                    "Checkpoint " + describe(manifest) + " has variable " + variable.name() + " " + Arrays.toString(variable.shape())
+                            + " that the model does not have; the model's variables are " + model.variables().stream().map(ModelVariable::name).toList()));
+            if (!Arrays.equals(target.shape(), variable.shape()) || !TensorTypes.name(target.dataType()).equals(variable.dtype())) {
+                throw new ModelMismatchException("Variable " + variable.name() + " has shape " + Arrays.toString(variable.shape()) + " " + variable.dtype()
+                        + " in checkpoint " + describe(manifest) + " but " + target.shapeString() + " " + TensorTypes.name(target.dataType())
+                        + " in the model; build the model with the code that wrote the checkpoint");
+            }
+        }
+        for (ModelVariable variable : model.variables()) {
+            if (manifest.kind().variables().test(variable) && !stored.containsKey(variable.name())) {
+                throw new ModelMismatchException("Model variable " + variable.name() + " " + variable.shapeString() + " is not in checkpoint " + describe(manifest)
+                        + "; build the model with the code that wrote the checkpoint");
+            }
+        }
+    }
+
+    /**
+     * Re-reads and re-hashes every chunk of a checkpoint.
+     *
+     * @return the problems found, empty when the checkpoint is intact
+     */
+    public List<String> verify(Manifest manifest)
+            throws IOException
+    {
+        List<String> problems = new ArrayList<>();
+        for (Manifest.FileEntry file : manifest.files()) {
+            try {
+                readFile(manifest, file, OutputStream.nullOutputStream());
+            }
+            catch (CorruptCheckpointException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Deletes checkpoints (manifests first, so none is ever visible with chunks missing), then the chunks
+     * only they referenced.
+     *
+     * @return the number of chunks deleted
+     */
+    public int delete(List<Manifest> manifests)
+            throws IOException
+    {
+        if (manifests.isEmpty()) {
+            return 0;
+        }
+        List<String> keys = manifests.stream().map(manifest -> RepositoryLayout.manifestKey(manifest.run(), manifest.step())).toList();
+        store.delete(keys);
+        keys.forEach(manifestCache::remove);
+        Set<String> candidates = new HashSet<>();
+        manifests.forEach(manifest -> manifest.files().forEach(file -> candidates.addAll(file.chunks())));
+        candidates.removeAll(referencedChunks());
+        store.delete(candidates.stream().map(RepositoryLayout::chunkKey).toList());
+        return candidates.size();
+    }
+
+    /**
+     * Deletes every chunk no committed manifest references. Run it when no training writes into the
+     * repository: a save in flight has uploaded chunks its manifest does not reference yet.
+     */
+    public GcResult gc(boolean dryRun)
+            throws IOException
+    {
+        Set<String> referenced = referencedChunks();
+        List<String> unreferenced = new ArrayList<>();
+        long chunkCount = 0;
+        for (String key : store.list(RepositoryLayout.CHUNKS)) {
+            Optional<String> hash = RepositoryLayout.chunkHash(key);
+            if (hash.isEmpty()) {
+                continue;
+            }
+            chunkCount++;
+            if (!referenced.contains(hash.get())) {
+                unreferenced.add(key);
+            }
+        }
+        if (!dryRun) {
+            store.delete(unreferenced);
+        }
+        return new GcResult(chunkCount, referenced.size(), unreferenced);
+    }
+
+    public record GcResult(long chunks, long referenced, List<String> unreferenced) {}
+
+    private Set<String> referencedChunks()
+            throws IOException
+    {
+        Set<String> referenced = new HashSet<>();
+        for (Manifest manifest : checkpoints()) {
+            manifest.files().forEach(file -> referenced.addAll(file.chunks()));
+        }
+        return referenced;
+    }
+
+    static byte[] trainerStateJson(TrainerState state)
+    {
+        try {
+            return ManifestCodec.MAPPER.writeValueAsBytes(state);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String describe(Manifest manifest)
+    {
+        return "run " + manifest.run() + " step " + manifest.step();
+    }
+
+    private static Path resolveInside(Path directory, String relative)
+    {
+        Path target = directory.resolve(relative).normalize();
+        if (!target.startsWith(directory.normalize())) {
+            throw new CorruptCheckpointException("File path " + relative + " leaves the checkpoint directory");
+        }
+        return target;
+    }
+
+    static MessageDigest sha256()
+    {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close()
+            throws IOException
+    {
+        uploads.shutdownNow();
+        store.close();
+    }
+
+    Map<String, Manifest> cachedManifests()
+    {
+        return new HashMap<>(manifestCache);
+    }
+
+    static UncheckedIOException unchecked(IOException e)
+    {
+        return new UncheckedIOException(e.getMessage(), e);
+    }
+}

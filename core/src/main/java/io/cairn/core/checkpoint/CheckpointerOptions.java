@@ -1,0 +1,66 @@
+package io.cairn.core.checkpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How a {@link Checkpointer} saves.
+ *
+ * @param retention which checkpoints of the run to keep after each commit
+ * @param maxInFlight saves snapshotted but not yet committed; a save beyond it waits (and that wait
+ * counts as training stall)
+ * @param maxSnapshotBytes host memory all in-flight snapshots may hold together; a single larger
+ * snapshot still proceeds, alone
+ * @param sync write and commit on the calling thread, for comparison
+ * @param leaseTtl how long the run's lease lasts without renewal
+ */
+public record CheckpointerOptions(RetentionPolicy retention, int maxInFlight, long maxSnapshotBytes, boolean sync, Duration leaseTtl, Clock clock)
+{
+    public CheckpointerOptions
+    {
+        requireNonNull(retention, "retention is null");
+        requireNonNull(leaseTtl, "leaseTtl is null");
+        requireNonNull(clock, "clock is null");
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("Max in-flight saves must be at least 1, got " + maxInFlight);
+        }
+        if (maxSnapshotBytes < 1) {
+            throw new IllegalArgumentException("Max snapshot bytes must be positive, got " + maxSnapshotBytes);
+        }
+        if (leaseTtl.compareTo(Duration.ofSeconds(3)) < 0) {
+            throw new IllegalArgumentException("Lease TTL must be at least 3 seconds, got " + leaseTtl);
+        }
+    }
+
+    public static CheckpointerOptions defaults()
+    {
+        return new CheckpointerOptions(RetentionPolicy.keepAll(), 2, 2L << 30, false, Duration.ofSeconds(60), Clock.systemUTC());
+    }
+
+    public CheckpointerOptions withRetention(RetentionPolicy retention)
+    {
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+    }
+
+    public CheckpointerOptions withSync(boolean sync)
+    {
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+    }
+
+    public CheckpointerOptions withMaxInFlight(int maxInFlight)
+    {
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+    }
+
+    public CheckpointerOptions withMaxSnapshotBytes(long maxSnapshotBytes)
+    {
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+    }
+
+    public CheckpointerOptions withLeaseTtl(Duration leaseTtl)
+    {
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+    }
+}

@@ -1,0 +1,124 @@
+package io.cairn.core.checkpoint;
+
+import io.cairn.core.store.StoreKeys;
+
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where things live in a repository (DESIGN.md, "Repository layout on any store"):
+ * <pre>
+ * cairn-repository.json
+ * chunks/&lt;2 hex&gt;/&lt;sha256&gt;
+ * runs/&lt;run-id&gt;/checkpoints/&lt;step, 20 digits&gt;.json
+ * runs/&lt;run-id&gt;/lease
+ * </pre>
+ * Every name read back from the store is parsed and checked here before use.
+ */
+public final class RepositoryLayout
+{
+    public static final String DESCRIPTOR = "cairn-repository.json";
+    public static final String CHUNKS = "chunks/";
+    public static final String RUNS = "runs/";
+
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern MANIFEST_NAME = Pattern.compile("(\\d{20})\\.json");
+
+    private RepositoryLayout() {}
+
+    public static String chunkKey(String sha256)
+    {
+        checkHash(sha256, "Chunk hash");
+        return CHUNKS + sha256.substring(0, 2) + "/" + sha256;
+    }
+
+    /**
+     * The chunk hash of a key under {@code chunks/}, if the key is a well-formed chunk key.
+     */
+    public static Optional<String> chunkHash(String key)
+    {
+        if (!key.startsWith(CHUNKS)) {
+            return Optional.empty();
+        }
+        String[] parts = key.substring(CHUNKS.length()).split("/", -1);
+        if (parts.length != 2 || !SHA256.matcher(parts[1]).matches() || !parts[1].startsWith(parts[0])) {
+            return Optional.empty();
+        }
+        return Optional.of(parts[1]);
+    }
+
+    public static String runPrefix(String run)
+    {
+        return RUNS + checkRunId(run) + "/";
+    }
+
+    public static String checkpointsPrefix(String run)
+    {
+        return runPrefix(run) + "checkpoints/";
+    }
+
+    public static String manifestKey(String run, long step)
+    {
+        if (step < 0) {
+            throw new IllegalArgumentException("Step must not be negative, got " + step);
+        }
+        return StoreKeys.check(checkpointsPrefix(run) + String.format("%020d", step) + ".json");
+    }
+
+    public static String leaseKey(String run)
+    {
+        return runPrefix(run) + "lease";
+    }
+
+    /**
+     * The run id of a key under {@code runs/}, if well-formed.
+     */
+    public static Optional<String> runOf(String key)
+    {
+        if (!key.startsWith(RUNS)) {
+            return Optional.empty();
+        }
+        int end = key.indexOf('/', RUNS.length());
+        if (end < 0) {
+            return Optional.empty();
+        }
+        String run = key.substring(RUNS.length(), end);
+        return RUN_ID.matcher(run).matches() ? Optional.of(run) : Optional.empty();
+    }
+
+    /**
+     * The step of a manifest key of the run, if the key is a well-formed manifest key.
+     */
+    public static Optional<Long> manifestStep(String run, String key)
+    {
+        String prefix = checkpointsPrefix(run);
+        if (!key.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        var matcher = MANIFEST_NAME.matcher(key.substring(prefix.length()));
+        return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
+    }
+
+    public static String checkRunId(String run)
+    {
+        if (run == null || !RUN_ID.matcher(run).matches()) {
+            throw new IllegalArgumentException("Run id must be 1-128 letters, digits, '.', '_' or '-' (not starting with a symbol), got '" + run + "'");
+        }
+        return run;
+    }
+
+    public static String checkHash(String hash, String what)
+    {
+        if (hash == null || !SHA256.matcher(hash).matches()) {
+            throw new IllegalArgumentException(what + " must be 64 lower-case hex digits, got '" + hash + "'");
+        }
+        return hash;
+    }
+
+    public static String hex(byte[] digest)
+    {
+        return HexFormat.of().formatHex(digest);
+    }
+}

@@ -1,0 +1,85 @@
+package io.cairn.core.checkpoint;
+
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Which committed checkpoints of a run to keep. Rules combine by union: a checkpoint any rule keeps is
+ * kept.
+ */
+public interface RetentionPolicy
+{
+    /**
+     * @param checkpoints the run's committed checkpoints, by step
+     * @return the steps to keep
+     */
+    Set<Long> keep(List<Manifest> checkpoints);
+
+    static RetentionPolicy keepAll()
+    {
+        return checkpoints -> checkpoints.stream().map(Manifest::step).collect(Collectors.toSet());
+    }
+
+    static RetentionPolicy keepLast(int count)
+    {
+        if (count <= 0) {
+            throw new IllegalArgumentException("--keep-last must be at least 1, got " + count);
+        }
+        return checkpoints -> checkpoints.stream()
+                .map(Manifest::step)
+                .sorted(Comparator.reverseOrder())
+                .limit(count)
+                .collect(Collectors.toSet());
+    }
+
+    static RetentionPolicy keepEverySteps(long steps)
+    {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("--keep-every-steps must be at least 1, got " + steps);
+        }
+        return checkpoints -> checkpoints.stream()
+                .map(Manifest::step)
+                .filter(step -> step % steps == 0)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * The {@code count} checkpoints with the best value of a metric; ties go to the newer one. Checkpoints
+     * without the metric are not kept by this rule.
+     */
+    static RetentionPolicy keepBest(int count, String metric, MetricMode mode)
+    {
+        if (count <= 0) {
+            throw new IllegalArgumentException("--keep-best must be at least 1, got " + count);
+        }
+        requireNonNull(metric, "metric is null");
+        requireNonNull(mode, "mode is null");
+        Comparator<Manifest> byMetric = Comparator.comparingDouble(manifest -> manifest.metrics().get(metric));
+        Comparator<Manifest> best = (mode == MetricMode.MIN ? byMetric : byMetric.reversed())
+                .thenComparing(Comparator.comparingLong(Manifest::step).reversed());
+        return checkpoints -> checkpoints.stream()
+                .filter(manifest -> manifest.metrics().get(metric) != null && !manifest.metrics().get(metric).isNaN())
+                .sorted(best)
+                .limit(count)
+                .map(Manifest::step)
+                .collect(Collectors.toSet());
+    }
+
+    static RetentionPolicy union(List<RetentionPolicy> rules)
+    {
+        List<RetentionPolicy> all = List.copyOf(rules);
+        if (all.isEmpty()) {
+            return keepAll();
+        }
+        return checkpoints -> {
+            Set<Long> keep = new HashSet<>();
+            all.forEach(rule -> keep.addAll(rule.keep(checkpoints)));
+            return keep;
+        };
+    }
+}

@@ -1,0 +1,24 @@
+package io.cairn.core.checkpoint;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Run ids sort by creation time: {@code 20261129T031500Z-1a2b3c}.
+ */
+final class RunIds
+{
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private RunIds() {}
+
+    static String newRunId(Instant now)
+    {
+        byte[] random = new byte[3];
+        ThreadLocalRandom.current().nextBytes(random);
+        return FORMAT.format(now) + "-" + HexFormat.of().formatHex(random);
+    }
+}

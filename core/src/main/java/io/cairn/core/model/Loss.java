@@ -1,0 +1,7 @@
+package io.cairn.core.model;
+
+public enum Loss
+{
+    CATEGORICAL_CROSSENTROPY,
+    MEAN_SQUARED_ERROR,
+}

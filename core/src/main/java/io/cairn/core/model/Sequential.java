@@ -1,0 +1,206 @@
+package io.cairn.core.model;
+
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A Keras-like stack of {@code Dense} layers:
+ * <pre>{@code
+ * Model model = Sequential.builder(100)
+ *         .dense(10, Activation.RELU)
+ *         .dense(5, Activation.SOFTMAX)
+ *         .loss(Loss.CATEGORICAL_CROSSENTROPY)
+ *         .optimizer(Optimizer.adam(0.001))
+ *         .seed(42)
+ *         .build();
+ * }</pre>
+ * Kernels start Glorot-uniform from the seed, biases at zero, so the same seed gives the same model.
+ * Variables are named {@code dense_<i>_kernel} and {@code dense_<i>_bias}.
+ */
+public final class Sequential
+{
+    private final int inputs;
+    private final List<Layer> layers = new ArrayList<>();
+    private Loss loss = Loss.CATEGORICAL_CROSSENTROPY;
+    private Optimizer optimizer = Optimizer.adam(0.001);
+    private long seed = 42;
+
+    private Sequential(int inputs)
+    {
+        if (inputs <= 0) {
+            throw new IllegalArgumentException("A model needs at least one input, got " + inputs);
+        }
+        this.inputs = inputs;
+    }
+
+    public static Sequential builder(int inputs)
+    {
+        return new Sequential(inputs);
+    }
+
+    /**
+     * The {@code mlp:A,B,...,Z} model of the command line: A inputs, relu hidden layers, a softmax
+     * output of Z classes, categorical cross-entropy, Adam.
+     */
+    public static Sequential mlp(int... sizes)
+    {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("An mlp needs at least an input and an output size, e.g. mlp:100,10,5");
+        }
+        Sequential builder = new Sequential(sizes[0]);
+        for (int i = 1; i < sizes.length; i++) {
+            builder.dense(sizes[i], i == sizes.length - 1 ? Activation.SOFTMAX : Activation.RELU);
+        }
+        return builder;
+    }
+
+    public Sequential dense(int units, Activation activation)
+    {
+        if (units <= 0) {
+            throw new IllegalArgumentException("A dense layer needs at least one unit, got " + units);
+        }
+        layers.add(new Layer(units, requireNonNull(activation, "activation is null")));
+        return this;
+    }
+
+    public Sequential loss(Loss loss)
+    {
+        this.loss = requireNonNull(loss, "loss is null");
+        return this;
+    }
+
+    public Sequential optimizer(Optimizer optimizer)
+    {
+        this.optimizer = requireNonNull(optimizer, "optimizer is null");
+        return this;
+    }
+
+    public Sequential seed(long seed)
+    {
+        this.seed = seed;
+        return this;
+    }
+
+    public Model build()
+    {
+        if (layers.isEmpty()) {
+            throw new IllegalStateException("A Sequential model needs at least one dense layer");
+        }
+        Graph graph = new Graph();
+        try {
+            return build(graph);
+        }
+        catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    private Model build(Graph graph)
+    {
+        Model.Builder model = Model.builder(graph);
+        Ops tf = model.ops();
+        SplittableRandom random = new SplittableRandom(seed);
+        int outputs = layers.get(layers.size() - 1).units();
+
+        Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, inputs)));
+        Placeholder<TFloat32> y = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, outputs)));
+
+        List<Variable<TFloat32>> weights = new ArrayList<>();
+        Operand<TFloat32> activations = x;
+        Operand<TFloat32> logits = x;
+        int fanIn = inputs;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            String prefix = "dense_" + (i + 1);
+            Variable<TFloat32> kernel = variable(model, tf, prefix + "_kernel", new long[] {fanIn, layer.units()}, glorotUniform(random.split(), fanIn, layer.units()), VariableRole.WEIGHT);
+            Variable<TFloat32> bias = variable(model, tf, prefix + "_bias", new long[] {layer.units()}, new float[layer.units()], VariableRole.WEIGHT);
+            weights.add(kernel);
+            weights.add(bias);
+            logits = tf.nn.biasAdd(tf.linalg.matMul(activations, kernel), bias);
+            activations = layer.activation().apply(tf, logits);
+            fanIn = layer.units();
+        }
+        Operand<TFloat32> output = tf.withName("y").identity(activations);
+
+        Operand<TFloat32> lossValue = switch (loss) {
+            case CATEGORICAL_CROSSENTROPY -> crossEntropy(tf, logits, output, y);
+            case MEAN_SQUARED_ERROR -> tf.math.mean(tf.math.square(tf.math.sub(output, y)), tf.constant(new int[] {0, 1}));
+        };
+        lossValue = tf.withName("loss").identity(lossValue);
+        Operand<TFloat32> accuracy = tf.withName("accuracy").math.mean(
+                tf.dtypes.cast(tf.math.equal(tf.math.argMax(output, tf.constant(1)), tf.math.argMax(y, tf.constant(1))), TFloat32.class),
+                tf.constant(0));
+
+        Optimizer.SlotFactory slots = (name, shape, initialValue) -> {
+            long size = 1;
+            for (long dimension : shape) {
+                size *= dimension;
+            }
+            float[] values = new float[Math.toIntExact(size)];
+            java.util.Arrays.fill(values, initialValue);
+            return variable(model, tf, name, shape, values, VariableRole.OPTIMIZER);
+        };
+        model.trainOp(optimizer.minimize(tf, lossValue, weights, slots));
+
+        return model.input(x)
+                .labels(y)
+                .output(output)
+                .loss(lossValue)
+                .accuracy(accuracy)
+                .description(describe())
+                .build();
+    }
+
+    private String describe()
+    {
+        StringBuilder text = new StringBuilder("sequential ").append(inputs);
+        for (Layer layer : layers) {
+            text.append(" -> dense(").append(layer.units()).append(", ").append(layer.activation().name().toLowerCase(java.util.Locale.ROOT)).append(')');
+        }
+        return text.append(", ").append(loss.name().toLowerCase(java.util.Locale.ROOT)).append(", ").append(optimizer.name()).toString();
+    }
+
+    private Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> output, Operand<TFloat32> labels)
+    {
+        if (layers.get(layers.size() - 1).activation() == Activation.SOFTMAX) {
+            // from the logits: numerically stable, and the fused op has a registered gradient
+            return tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss(), tf.constant(0));
+        }
+        Operand<TFloat32> clipped = tf.math.maximum(output, tf.constant(1e-7f));
+        return tf.math.neg(tf.math.mean(tf.reduceSum(tf.math.mul(labels, tf.math.log(clipped)), tf.constant(1)), tf.constant(0)));
+    }
+
+    private static Variable<TFloat32> variable(Model.Builder model, Ops tf, String name, long[] shape, float[] initial, VariableRole role)
+    {
+        Variable<TFloat32> variable = tf.withName(name).variable(Shape.of(shape), TFloat32.class);
+        Operand<TFloat32> value = tf.constant(Shape.of(shape), DataBuffers.of(initial, true, false));
+        model.initializer(tf.withName(name + "_init").assign(variable, value));
+        model.variable(variable, role);
+        return variable;
+    }
+
+    private static float[] glorotUniform(SplittableRandom random, int fanIn, int fanOut)
+    {
+        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+        float[] values = new float[fanIn * fanOut];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble(-limit, limit);
+        }
+        return values;
+    }
+
+    private record Layer(int units, Activation activation) {}
+}

@@ -1,0 +1,269 @@
+package io.cairn.core.checkpoint;
+
+import io.cairn.core.model.Model;
+import io.cairn.core.model.Sequential;
+import io.cairn.core.store.MemoryCheckpointStore;
+import io.cairn.core.train.TrainerState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TFloat32;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class TestCheckpointer
+{
+    private static final String DATA_FILE = "variables/variables.data-00000-of-00001";
+
+    @Test
+    void savesExactlyWhenThePolicySaysAndKeepsTheLastTwo()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.Outcome outcome = SeedTraining.train(store, SavePolicies.everySteps(50), SaveKind.FULL,
+                CheckpointerOptions.defaults().withRetention(RetentionPolicy.keepLast(2)), false, Optional.empty());
+
+        assertThat(outcome.fit().stepsRun()).isEqualTo(160);
+        assertThat(outcome.committed()).containsExactly(50L, 100L, 150L);
+        assertThat(outcome.retained()).containsExactly(100L, 150L);
+    }
+
+    @Test
+    void exportedFullCheckpointServesWithTensorFlowsOwnLoader(@TempDir Path out)
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(50), SaveKind.FULL, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            Manifest latest = repository.checkpoints().get(repository.checkpoints().size() - 1);
+            repository.materialize(latest, out);
+        }
+        float[][] input = new float[3][100];
+        for (int i = 0; i < 100; i++) {
+            input[0][i] = i / 100f;
+            input[1][i] = -i / 50f;
+            input[2][i] = (i % 7) - 3;
+        }
+        try (SavedModelBundle bundle = SavedModelBundle.load(out.toString(), "serve");
+                TFloat32 x = Model.matrix(input);
+                Result result = bundle.function("serving_default").call(Map.of("x", x))) {
+            TFloat32 y = (TFloat32) result.get("y").orElseThrow();
+            assertThat(y.shape().asArray()).containsExactly(3, 5);
+            for (int row = 0; row < 3; row++) {
+                double sum = 0;
+                for (int column = 0; column < 5; column++) {
+                    sum += y.getFloat(row, column);
+                }
+                assertThat(sum).isCloseTo(1.0, within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void sameSeedGivesIdenticalVariableFiles()
+            throws IOException
+    {
+        String first = lastDataFileHash(new MemoryCheckpointStore(), false, Optional.empty());
+        String second = lastDataFileHash(new MemoryCheckpointStore(), false, Optional.empty());
+        assertThat(first).isEqualTo(second);
+    }
+
+    @Test
+    void resumedRunEndsBitIdenticalToAnUninterruptedOne()
+            throws IOException
+    {
+        String uninterrupted = lastDataFileHash(new MemoryCheckpointStore(), false, Optional.empty());
+
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.Outcome interrupted = SeedTraining.train(store, SavePolicies.everySteps(10), SaveKind.STATE, CheckpointerOptions.defaults(), false, Optional.of(73L));
+        assertThat(interrupted.fit().stoppedEarly()).isTrue();
+        assertThat(interrupted.committed()).last().isEqualTo(70L);
+
+        SeedTraining.Outcome resumed = SeedTraining.train(store, SavePolicies.everySteps(10), SaveKind.STATE, CheckpointerOptions.defaults(), true, Optional.empty());
+        assertThat(resumed.run()).isEqualTo(interrupted.run());
+        assertThat(resumed.resumedFrom()).map(Manifest::step).contains(70L);
+        assertThat(resumed.committed()).first().isEqualTo(80L);
+        assertThat(resumed.committed()).last().isEqualTo(160L);
+        assertThat(lastDataFileHash(store)).isEqualTo(uninterrupted);
+    }
+
+    @Test
+    void secondFullSaveStoresNoNewChunkForTheGraph()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(80), SaveKind.FULL, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            List<Manifest> checkpoints = repository.checkpoints();
+            assertThat(checkpoints).extracting(Manifest::step).containsExactly(80L, 160L);
+            Manifest.FileEntry first = checkpoints.get(0).file(CheckpointFiles.SAVED_MODEL_PB).orElseThrow();
+            Manifest.FileEntry second = checkpoints.get(1).file(CheckpointFiles.SAVED_MODEL_PB).orElseThrow();
+            assertThat(second.chunks()).isEqualTo(first.chunks());
+            long graphChunks = store.keys().stream().filter(key -> first.chunks().stream().anyMatch(key::endsWith)).count();
+            assertThat(graphChunks).isEqualTo(first.chunks().stream().distinct().count());
+            // the variables changed, so their chunks differ
+            assertThat(checkpoints.get(1).file(DATA_FILE).orElseThrow().sha256()).isNotEqualTo(checkpoints.get(0).file(DATA_FILE).orElseThrow().sha256());
+        }
+    }
+
+    @Test
+    void weightsCheckpointRestoresPredictionsIntoAFreshModel()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(160), SaveKind.WEIGHTS, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store);
+                Model trained = SeedTraining.model();
+                Model fresh = SeedTraining.model()) {
+            Manifest manifest = repository.checkpoints().get(0);
+            assertThat(manifest.kind()).isEqualTo(SaveKind.WEIGHTS);
+            assertThat(manifest.variables()).allSatisfy(variable -> assertThat(variable.role()).isEqualTo("weight"));
+            assertThat(manifest.trainerState()).isNull();
+            float[][] probe = {new float[100]};
+            probe[0][3] = 1;
+            float[][] before = fresh.predict(probe);
+            repository.restore(manifest, fresh);
+            repository.restore(manifest, trained);
+            assertThat(fresh.predict(probe)).isDeepEqualTo(trained.predict(probe));
+            assertThat(fresh.predict(probe)[0]).isNotEqualTo(before[0]);
+        }
+    }
+
+    @Test
+    void corruptedChunkIsNamedOnRestore()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(160), SaveKind.STATE, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store); Model model = SeedTraining.model()) {
+            Manifest manifest = repository.checkpoints().get(0);
+            String chunk = manifest.file(DATA_FILE).orElseThrow().chunks().get(0);
+            String key = RepositoryLayout.chunkKey(chunk);
+            byte[] damaged = store.readAllBytes(key);
+            damaged[damaged.length / 2] ^= 1;
+            store.put(key, damaged);
+
+            assertThatThrownBy(() -> repository.restore(manifest, model))
+                    .isInstanceOf(CorruptCheckpointException.class)
+                    .hasMessageContaining(chunk)
+                    .hasMessageContaining(DATA_FILE);
+            assertThat(repository.verify(manifest)).singleElement().asString().contains(chunk);
+        }
+    }
+
+    @Test
+    void shapeMismatchNamesTheVariableAndBothShapes()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(160), SaveKind.STATE, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store);
+                Model other = Sequential.mlp(100, 12, 5).seed(1).build()) {
+            other.initialize();
+            float[][] probe = {new float[100]};
+            float[][] before = other.predict(probe);
+            assertThatThrownBy(() -> repository.restore(repository.checkpoints().get(0), other))
+                    .isInstanceOf(ModelMismatchException.class)
+                    .hasMessageContaining("dense_1_kernel")
+                    .hasMessageContaining("[100, 10]")
+                    .hasMessageContaining("[100, 12]");
+            // nothing was assigned
+            assertThat(other.predict(probe)).isDeepEqualTo(before);
+        }
+    }
+
+    @Test
+    void failedBackgroundSaveReachesTheTrainingLoop()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
+        List<Throwable> heard = new CopyOnWriteArrayList<>();
+        try (Model model = SeedTraining.model()) {
+            Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults());
+            checkpointer.addListener(new CheckpointListener()
+            {
+                @Override
+                public void onFailed(long step, Throwable failure)
+                {
+                    heard.add(failure);
+                }
+            });
+            store.failWritesWith(new IOException("disk full (injected)"));
+            checkpointer.save(SaveKind.STATE, TrainerState.atStep(1), Map.of());
+            assertThatThrownBy(checkpointer::awaitPending)
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("disk full (injected)");
+            assertThatThrownBy(() -> checkpointer.save(SaveKind.STATE, TrainerState.atStep(2), Map.of()))
+                    .isInstanceOf(CheckpointException.class);
+            assertThatThrownBy(checkpointer::close).isInstanceOf(CheckpointException.class);
+            assertThat(heard).hasSize(1);
+            store.failWritesWith(null);
+            assertThat(repository.checkpoints()).isEmpty();
+        }
+    }
+
+    @Test
+    void syncSaveCommitsBeforeReturning()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults().withSync(true))) {
+            checkpointer.save(SaveKind.WEIGHTS, TrainerState.atStep(5), Map.of("loss", 1.5));
+            assertThat(repository.checkpoints(checkpointer.run())).singleElement().satisfies(manifest -> {
+                assertThat(manifest.step()).isEqualTo(5);
+                assertThat(manifest.metrics()).containsEntry("loss", 1.5);
+            });
+        }
+    }
+
+    @Test
+    void secondWriterOfALiveRunFailsNamingTheHolder()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
+        try (Model model = SeedTraining.model();
+                Checkpointer first = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            first.save(SaveKind.STATE, TrainerState.atStep(1), Map.of());
+            first.awaitPending();
+            // the holder is this very process: alive, so no takeover
+            assertThatThrownBy(() -> Checkpointer.resumeRun(repository, model, CheckpointerOptions.defaults(), Optional.of(first.run())))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("is being written by")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+        }
+    }
+
+    private static String lastDataFileHash(MemoryCheckpointStore store, boolean resume, Optional<Long> maxSteps)
+            throws IOException
+    {
+        SeedTraining.train(store, SavePolicies.everySteps(10), SaveKind.STATE, CheckpointerOptions.defaults(), resume, maxSteps);
+        return lastDataFileHash(store);
+    }
+
+    private static String lastDataFileHash(MemoryCheckpointStore store)
+            throws IOException
+    {
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            List<Manifest> checkpoints = new ArrayList<>(repository.checkpoints());
+            Manifest last = checkpoints.get(checkpoints.size() - 1);
+            assertThat(last.step()).isEqualTo(160);
+            return last.file(DATA_FILE).orElseThrow().sha256();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+module io.cairn.examples {
+    requires io.cairn.core;
+}
