@@ -1,0 +1,502 @@
+package io.cairn.storage.local;
+
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.StoreKeys;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A store in a directory: each key is a file under the root. Blobs are written to a temp file in
+ * {@code <root>/.cairn-tmp/}, synced, and renamed (or, for create-if-absent, hard-linked) into place,
+ * so a reader or a crash never sees part of a blob.
+ */
+final class LocalCheckpointStore
+        implements CheckpointStore
+{
+    static final String TEMP_DIRECTORY = ".cairn-tmp";
+
+    private static final System.Logger LOG = System.getLogger(LocalCheckpointStore.class.getName());
+    private static final int BUFFER_SIZE = 64 * 1024;
+    // a concurrent delete may prune a directory between creating it and renaming into it
+    private static final int MAX_PLACE_ATTEMPTS = 10;
+
+    private final Path root;
+    private final Path tempDirectory;
+    private final URI location;
+    private final boolean hardLinks;
+
+    /**
+     * @param useHardLinks whether to use hard links for create-if-absent where the file system has them
+     */
+    LocalCheckpointStore(Path root, boolean useHardLinks)
+            throws IOException
+    {
+        Path absolute = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        this.location = absolute.toUri();
+        // work in the real directory, so that a root reached through a symbolic link can be walked
+        this.root = absolute.toRealPath();
+        this.tempDirectory = this.root.resolve(TEMP_DIRECTORY);
+        Files.createDirectories(tempDirectory);
+        this.hardLinks = useHardLinks && supportsHardLinks(tempDirectory);
+        if (useHardLinks && !hardLinks) {
+            LOG.log(System.Logger.Level.WARNING, "The file system of " + root + " has no hard links: two processes racing to create the same "
+                    + "checkpoint could both succeed. Do not let two writers share a run on it.");
+        }
+    }
+
+    @Override
+    public URI location()
+    {
+        return location;
+    }
+
+    @Override
+    public void write(String key, InputStream data, long length)
+            throws IOException
+    {
+        Path target = resolve(key);
+        requireNonNull(data, "data is null");
+        if (length < 0) {
+            throw new IllegalArgumentException("Blob length for " + key + " must not be negative: " + length);
+        }
+        Path temp = writeTemp(key, data, length);
+        try {
+            place(target, () -> Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING));
+        }
+        catch (IOException | RuntimeException e) {
+            deleteTemp(temp, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public void createIfAbsent(String key, byte[] data)
+            throws IOException
+    {
+        Path target = resolve(key);
+        requireNonNull(data, "data is null");
+        Path temp = writeTemp(key, new ByteArrayInputStream(data), data.length);
+        try {
+            // link(2) fails if the target exists, so exactly one racing writer wins
+            place(target, hardLinks ? () -> Files.createLink(target, temp) : () -> Files.move(temp, target));
+        }
+        catch (FileAlreadyExistsException e) {
+            deleteTemp(temp, e);
+            FileAlreadyExistsException exists = new FileAlreadyExistsException(key);
+            exists.initCause(e);
+            throw exists;
+        }
+        catch (IOException | RuntimeException e) {
+            deleteTemp(temp, e);
+            throw e;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        }
+        catch (IOException e) {
+            // the blob is in place; a leftover temp file only costs space
+            LOG.log(System.Logger.Level.DEBUG, "Could not delete temp file " + temp, e);
+        }
+    }
+
+    @Override
+    public InputStream read(String key)
+            throws IOException
+    {
+        return Channels.newInputStream(open(key));
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length)
+            throws IOException
+    {
+        StoreKeys.check(key);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("Range of " + key + " must not be negative: offset " + offset + ", length " + length);
+        }
+        FileChannel channel = open(key);
+        return new RangeInputStream(channel, offset, length);
+    }
+
+    @Override
+    public boolean exists(String key)
+    {
+        return Files.isRegularFile(resolve(key));
+    }
+
+    @Override
+    public List<String> list(String prefix)
+            throws IOException
+    {
+        StoreKeys.checkPrefix(prefix);
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (start.startsWith(tempDirectory) || !Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        Files.walkFileTree(start, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes)
+            {
+                if (directory.equals(start)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (directory.equals(tempDirectory)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                // the walk starts at the prefix's directory, so below it only names that extend the prefix can match
+                return (key(directory) + "/").startsWith(prefix) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+            {
+                if (attributes.isRegularFile()) {
+                    String key = key(file);
+                    if (key.startsWith(prefix)) {
+                        keys.add(key);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e)
+                    throws IOException
+            {
+                if (e instanceof NoSuchFileException) {
+                    // deleted while we walked
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e)
+                    throws IOException
+            {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return keys;
+    }
+
+    @Override
+    public void delete(Collection<String> keys)
+            throws IOException
+    {
+        List<Path> targets = keys.stream().map(this::resolve).toList();
+        Set<Path> changed = new LinkedHashSet<>();
+        for (Path target : targets) {
+            // a directory is not a blob, even when a key names it
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(target)) {
+                changed.add(pruneEmptyParents(target));
+            }
+        }
+        // make the deletes durable before returning, so a caller that deletes manifests and then their
+        // chunks never finds a manifest without its chunks after a crash
+        for (Path directory : changed) {
+            syncDirectory(directory);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return location.toString();
+    }
+
+    private Path resolve(String key)
+    {
+        StoreKeys.check(key);
+        if (key.equals(TEMP_DIRECTORY) || key.startsWith(TEMP_DIRECTORY + "/")) {
+            throw new IllegalArgumentException("Store key " + key + " is reserved for temp files by the local store");
+        }
+        return root.resolve(key);
+    }
+
+    private String key(Path path)
+    {
+        Path relative = root.relativize(path);
+        StringBuilder key = new StringBuilder();
+        for (Path name : relative) {
+            if (!key.isEmpty()) {
+                key.append('/');
+            }
+            key.append(name);
+        }
+        return key.toString();
+    }
+
+    private FileChannel open(String key)
+            throws IOException
+    {
+        Path file = resolve(key);
+        // a directory (or a path through a file) is no blob; this also keeps read() from failing late
+        if (!Files.isRegularFile(file)) {
+            throw notFound(key, null);
+        }
+        try {
+            return FileChannel.open(file, READ);
+        }
+        catch (NoSuchFileException e) {
+            throw notFound(key, e);
+        }
+    }
+
+    private FileNotFoundException notFound(String key, IOException cause)
+    {
+        FileNotFoundException e = new FileNotFoundException("No blob " + key + " in " + location);
+        e.initCause(cause);
+        return e;
+    }
+
+    /**
+     * Copies exactly {@code length} bytes to a new synced temp file.
+     */
+    private Path writeTemp(String key, InputStream data, long length)
+            throws IOException
+    {
+        Files.createDirectories(tempDirectory);
+        Path temp = tempDirectory.resolve(".tmp-" + UUID.randomUUID());
+        try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, WRITE)) {
+            byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
+            long remaining = length;
+            while (remaining > 0) {
+                int count = data.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (count < 0) {
+                    throw new IOException("Stream for " + key + " ended after " + (length - remaining) + " of " + length + " bytes");
+                }
+                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, count);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                remaining -= count;
+            }
+            if (data.read() != -1) {
+                throw new IOException("Stream for " + key + " is longer than the declared " + length + " bytes");
+            }
+            channel.force(true);
+        }
+        catch (IOException | RuntimeException e) {
+            deleteTemp(temp, e);
+            throw e;
+        }
+        return temp;
+    }
+
+    /**
+     * Creates the target's missing parent directories and runs the step that makes the blob visible,
+     * then syncs every directory whose entries changed.
+     */
+    private void place(Path target, PlaceStep step)
+            throws IOException
+    {
+        for (int attempt = 1; ; attempt++) {
+            List<Path> changed;
+            try {
+                changed = createParentDirectories(target);
+                step.run();
+            }
+            catch (NoSuchFileException e) {
+                // a concurrent delete pruned a directory we need (another writer may have made it again since)
+                if (attempt >= MAX_PLACE_ATTEMPTS) {
+                    throw e;
+                }
+                continue;
+            }
+            changed.add(target.getParent());
+            for (Path directory : changed) {
+                syncDirectory(directory);
+            }
+            return;
+        }
+    }
+
+    /**
+     * Returns the directories whose entries it changed: the parent of each directory it created.
+     */
+    private List<Path> createParentDirectories(Path target)
+            throws IOException
+    {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path directory = target.getParent(); !directory.equals(root) && !Files.isDirectory(directory); directory = directory.getParent()) {
+            missing.push(directory);
+        }
+        List<Path> changed = new ArrayList<>();
+        for (Path directory : missing) {
+            try {
+                Files.createDirectory(directory);
+                changed.add(directory.getParent());
+            }
+            catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(directory)) {
+                    throw new FileSystemException(key(directory), null, "a blob has this name, so it cannot hold " + key(target));
+                }
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Deletes the now-empty directories above a deleted file, up to the root; returns the deepest
+     * directory left, whose entries changed.
+     */
+    private Path pruneEmptyParents(Path file)
+    {
+        Path directory = file.getParent();
+        while (!directory.equals(root)) {
+            try {
+                Files.delete(directory);
+            }
+            catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                // still in use, or pruned by a concurrent delete
+                break;
+            }
+            catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Could not delete empty directory " + directory, e);
+                break;
+            }
+            directory = directory.getParent();
+        }
+        return directory;
+    }
+
+    private static void syncDirectory(Path directory)
+            throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(directory, READ)) {
+            channel.force(true);
+        }
+        catch (NoSuchFileException e) {
+            // pruned by a concurrent delete: nothing left to make durable
+        }
+    }
+
+    private static void deleteTemp(Path temp, Exception failure)
+    {
+        try {
+            Files.deleteIfExists(temp);
+        }
+        catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static boolean supportsHardLinks(Path directory)
+            throws IOException
+    {
+        Path probe = directory.resolve(".probe-" + UUID.randomUUID());
+        Path link = directory.resolve(probe.getFileName() + "-link");
+        Files.createFile(probe);
+        try {
+            Files.createLink(link, probe);
+            return true;
+        }
+        catch (UnsupportedOperationException | FileSystemException e) {
+            return false;
+        }
+        finally {
+            Files.deleteIfExists(link);
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    private interface PlaceStep
+    {
+        void run()
+                throws IOException;
+    }
+
+    /**
+     * Reads {@code length} bytes from {@code offset} with positional reads on the channel.
+     */
+    private static final class RangeInputStream
+            extends InputStream
+    {
+        private final FileChannel channel;
+        private long position;
+        private long remaining;
+
+        RangeInputStream(FileChannel channel, long offset, long length)
+        {
+            this.channel = channel;
+            this.position = offset;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read()
+                throws IOException
+        {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length)
+                throws IOException
+        {
+            Objects.checkFromIndexSize(offset, length, buffer.length);
+            if (length == 0) {
+                return 0;
+            }
+            if (remaining <= 0) {
+                return -1;
+            }
+            int count = channel.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, remaining)), position);
+            if (count < 0) {
+                remaining = 0;
+                return -1;
+            }
+            position += count;
+            remaining -= count;
+            return count;
+        }
+
+        @Override
+        public void close()
+                throws IOException
+        {
+            channel.close();
+        }
+    }
+}

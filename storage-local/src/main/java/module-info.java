@@ -1,0 +1,8 @@
+/**
+ * The {@code file:} checkpoint store.
+ */
+module io.cairn.storage.local {
+    requires io.cairn.core;
+
+    provides io.cairn.core.store.CheckpointStoreProvider with io.cairn.storage.local.LocalCheckpointStoreProvider;
+}
