@@ -73,6 +73,7 @@ public final class Checkpointer
     private final List<Double> stallMillis = Collections.synchronizedList(new ArrayList<>());
     private final List<Future<?>> pending = new ArrayList<>();
     private volatile boolean newerThanResumeCommitted;
+    private final Set<SaveKind> preparedKinds = java.util.EnumSet.noneOf(SaveKind.class);
     private SavedModelTemplate savedModelTemplate;
     private long lastSavedStep = -1;
     private boolean closed;
@@ -185,6 +186,10 @@ public final class Checkpointer
     {
         if (kind == SaveKind.FULL && savedModelTemplate == null) {
             savedModelTemplate = SavedModelTemplate.export(model, scratch);
+        }
+        if (preparedKinds.add(kind)) {
+            // TF builds an executor per fetch set on first use; build it now rather than in the first save's stall
+            model.snapshot(kind.variables()).close();
         }
     }
 
