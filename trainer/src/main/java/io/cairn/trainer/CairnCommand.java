@@ -1,0 +1,170 @@
+package io.cairn.trainer;
+
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
+import com.google.inject.spi.Message;
+import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+import io.cairn.core.checkpoint.ModelMismatchException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.FileNotFoundException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * {@code cairn}: train TensorFlow models from Java and checkpoint them. Exit codes: 0 ok, 1 the
+ * operation failed (e.g. damage found), 2 bad usage or input. With {@code --json} one JSON document
+ * goes to stdout; everything for people (tables, progress, logs) goes to stderr.
+ */
+@Command(
+        name = "cairn",
+        mixinStandardHelpOptions = true,
+        versionProvider = CairnCommand.Version.class,
+        description = "Train TensorFlow models from Java and checkpoint them to local disk, S3 or HDFS.",
+        subcommands = {
+                TrainCommand.class,
+                LsCommand.class,
+                InspectCommand.class,
+                VerifyCommand.class,
+                ExportCommand.class,
+                GcCommand.class,
+        })
+public final class CairnCommand
+        implements Runnable
+{
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of train, ls, inspect, verify, export, gc");
+    }
+
+    /**
+     * Runs the command line with the given streams and returns the exit code. Used by {@link Main} and
+     * by tests.
+     */
+    public static int execute(String[] args, PrintStream out, PrintStream err)
+    {
+        Console console = new Console(out, err);
+        CommandLine commandLine = new CommandLine(new CairnCommand(), new ConsoleFactory(console));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setParameterExceptionHandler((exception, arguments) -> {
+            String command = exception.getCommandLine().getCommandName();
+            String help = command.equals("cairn") ? "cairn --help" : "cairn " + command + " --help";
+            err.println(prefix(exception.getCommandLine()) + oneLine(exception.getMessage()) + " (see '" + help + "')");
+            return USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+            Throwable cause = unwrap(exception);
+            int code = exitCode(cause);
+            err.println(prefix(command) + oneLine(message(cause)));
+            if (code == FAILED && System.getenv("CAIRN_DEBUG") != null) {
+                cause.printStackTrace(err);
+            }
+            return code;
+        });
+        return commandLine.execute(args);
+    }
+
+    static int exitCode(Throwable cause)
+    {
+        if (cause instanceof CorruptCheckpointException) {
+            return FAILED;
+        }
+        if (cause instanceof IllegalArgumentException || cause instanceof ModelMismatchException || cause instanceof FileNotFoundException
+                || cause instanceof CommandLine.ParameterException) {
+            return USAGE;
+        }
+        return FAILED;
+    }
+
+    private static Throwable unwrap(Throwable exception)
+    {
+        Throwable cause = exception;
+        while (true) {
+            if (cause instanceof CreationException creation && !creation.getErrorMessages().isEmpty()) {
+                Message first = creation.getErrorMessages().iterator().next();
+                if (first.getCause() == null) {
+                    return new IllegalArgumentException(first.getMessage());
+                }
+                cause = first.getCause();
+            }
+            else if (cause instanceof ProvisionException provision && provision.getCause() != null) {
+                cause = provision.getCause();
+            }
+            else if (cause instanceof UncheckedIOException unchecked && unchecked.getCause() != null) {
+                cause = unchecked.getCause();
+            }
+            else if (cause instanceof CheckpointException checkpoint && checkpoint.getCause() != null
+                    && !(checkpoint instanceof CorruptCheckpointException) && checkpoint.getMessage().startsWith("A background save")) {
+                return checkpoint;
+            }
+            else {
+                return cause;
+            }
+        }
+    }
+
+    private static String message(Throwable cause)
+    {
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        if (cause instanceof java.nio.file.NoSuchFileException || cause instanceof java.nio.file.AccessDeniedException) {
+            return cause.getClass().getSimpleName() + ": " + message;
+        }
+        return message;
+    }
+
+    private static String prefix(CommandLine command)
+    {
+        String name = command.getCommandName();
+        return name.equals("cairn") ? "cairn: " : "cairn " + name + ": ";
+    }
+
+    private static String oneLine(String message)
+    {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    static final class Version
+            implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            String version = CairnCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"cairn " + (version == null ? "development build" : version)};
+        }
+    }
+
+    /**
+     * Gives every command the streams it must print to.
+     */
+    private record ConsoleFactory(Console console)
+            implements CommandLine.IFactory
+    {
+        @Override
+        public <K> K create(Class<K> type)
+                throws Exception
+        {
+            try {
+                return type.getDeclaredConstructor(Console.class).newInstance(console);
+            }
+            catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.cairn.trainer;
+
+import io.cairn.core.checkpoint.CheckpointRepository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "gc", mixinStandardHelpOptions = true,
+        description = "Delete chunks no committed checkpoint references. Run it while no training writes into the repository.")
+final class GcCommand
+        implements Callable<Integer>
+{
+    private final Console console;
+
+    @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository.")
+    String store;
+
+    @Option(names = "--dry-run", description = "Only report what would be deleted.")
+    boolean dryRun;
+
+    GcCommand(Console console)
+    {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        RepositoryOptions options = new RepositoryOptions();
+        options.store = store;
+        try (CheckpointRepository repository = options.open()) {
+            CheckpointRepository.GcResult result = repository.gc(dryRun);
+            console.err().println(result.chunks() + " chunk(s), " + result.referenced() + " referenced; "
+                    + (dryRun ? "would delete " : "deleted ") + result.unreferenced().size());
+            return CairnCommand.OK;
+        }
+    }
+}

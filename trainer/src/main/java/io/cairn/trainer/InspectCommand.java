@@ -1,0 +1,62 @@
+package io.cairn.trainer;
+
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.Manifest;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show one checkpoint: files, chunks, variables and trainer state.")
+final class InspectCommand
+        implements Callable<Integer>
+{
+    private final Console console;
+
+    @Mixin
+    RepositoryOptions repository;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    CheckpointSelection selection;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    InspectCommand(Console console)
+    {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        try (CheckpointRepository opened = repository.open()) {
+            Manifest manifest = repository.checkpoint(opened, selection.step());
+            if (json) {
+                Json.print(console.out(), Json.details(manifest));
+                return CairnCommand.OK;
+            }
+            var err = console.err();
+            err.printf(Locale.ROOT, "Run %s step %d (epoch %d), %s, created %s, %d bytes%n", manifest.run(), manifest.step(), manifest.epoch(), manifest.kind(), manifest.createdAt(), manifest.bytes());
+            err.println("Model: " + manifest.model().description() + " (signature " + manifest.model().signature().substring(0, 12) + ")");
+            err.println("Metrics: " + manifest.metrics());
+            err.println("Files:");
+            for (Manifest.FileEntry file : manifest.files()) {
+                err.printf(Locale.ROOT, "  %-45s %12d  sha256 %s  %d chunk(s)%n", file.path(), file.size(), file.sha256(), file.chunks().size());
+            }
+            err.println("Variables:");
+            for (Manifest.VariableEntry variable : manifest.variables()) {
+                err.printf(Locale.ROOT, "  %-30s %-6s %-14s %s%n", variable.name(), variable.dtype(), Arrays.toString(variable.shape()), variable.role());
+            }
+            if (manifest.trainerState() != null) {
+                err.println("Trainer state: " + manifest.trainerState());
+            }
+            return CairnCommand.OK;
+        }
+    }
+}

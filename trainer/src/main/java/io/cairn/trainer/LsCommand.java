@@ -1,0 +1,54 @@
+package io.cairn.trainer;
+
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.Manifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List the committed checkpoints, by run then step.")
+final class LsCommand
+        implements Callable<Integer>
+{
+    private final Console console;
+
+    @Mixin
+    RepositoryOptions repository;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    LsCommand(Console console)
+    {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        try (CheckpointRepository opened = repository.open()) {
+            List<Manifest> checkpoints = repository.run == null ? opened.checkpoints() : opened.checkpoints(repository.run(opened));
+            if (json) {
+                Map<String, Object> document = new LinkedHashMap<>();
+                document.put("store", opened.store().location().toString());
+                document.put("checkpoints", checkpoints.stream().map(Json::summary).toList());
+                Json.print(console.out(), document);
+                return CairnCommand.OK;
+            }
+            console.err().printf(Locale.ROOT, "%-26s %10s %6s %-8s %-24s %12s  %s%n", "RUN", "STEP", "EPOCH", "KIND", "CREATED", "BYTES", "METRICS");
+            for (Manifest manifest : checkpoints) {
+                console.err().printf(Locale.ROOT, "%-26s %10d %6d %-8s %-24s %12d  %s%n", manifest.run(), manifest.step(), manifest.epoch(), manifest.kind(),
+                        manifest.createdAt(), manifest.bytes(), manifest.metrics());
+            }
+            console.err().println(checkpoints.size() + " checkpoint(s) in " + opened.store().location());
+            return CairnCommand.OK;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.cairn.trainer;
+
+import com.google.inject.Guice;
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.Manifest;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code --store} and {@code --run}, shared by the commands that read a repository.
+ */
+final class RepositoryOptions
+{
+    @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository: a path, file:/path, s3://bucket/prefix, hdfs://host:port/path.")
+    String store;
+
+    @Option(names = "--run", paramLabel = "ID", description = "The run (default: the newest).")
+    String run;
+
+    CheckpointRepository open()
+    {
+        return Guice.createInjector(new StoreModule(store, false)).getInstance(CheckpointRepository.class);
+    }
+
+    /**
+     * The named run, else the newest; fails naming the store when it has no run.
+     */
+    String run(CheckpointRepository repository)
+            throws IOException
+    {
+        List<String> runs = repository.runs();
+        if (run != null) {
+            if (!runs.contains(run)) {
+                throw new IllegalArgumentException("No run " + run + " in " + repository.store().location() + "; runs: " + runs);
+            }
+            return run;
+        }
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("No run in " + repository.store().location() + "; train into it first");
+        }
+        return runs.get(runs.size() - 1);
+    }
+
+    /**
+     * The checkpoint at {@code step} of the run, or its latest when {@code step} is empty.
+     */
+    Manifest checkpoint(CheckpointRepository repository, Optional<Long> step)
+            throws IOException
+    {
+        String selected = run(repository);
+        if (step.isPresent()) {
+            try {
+                return repository.checkpoint(selected, step.get());
+            }
+            catch (java.io.FileNotFoundException e) {
+                throw new IllegalArgumentException("Run " + selected + " has no checkpoint at step " + step.get() + "; steps: "
+                        + repository.checkpoints(selected).stream().map(Manifest::step).toList());
+            }
+        }
+        return repository.latest(selected)
+                .orElseThrow(() -> new IllegalArgumentException("Run " + selected + " has no checkpoint yet"));
+    }
+}

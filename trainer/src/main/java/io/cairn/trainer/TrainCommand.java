@@ -1,0 +1,142 @@
+package io.cairn.trainer;
+
+import com.google.inject.Guice;
+import io.cairn.core.checkpoint.SaveKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Train a model and checkpoint it while it trains.",
+                "Without a save flag, saves every " + TrainConfig.DEFAULT_SAVE_EVERY_STEPS + " steps; without a keep flag, keeps every checkpoint."})
+final class TrainCommand
+        implements Callable<Integer>
+{
+    private final Console console;
+
+    @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository: a path, file:/path, s3://bucket/prefix, hdfs://host:port/path.")
+    String store;
+
+    @Option(names = "--model", defaultValue = "mlp:100,10,5", paramLabel = "mlp:A,...,Z", description = "Dense stack: A inputs, relu hidden layers, softmax of Z classes (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--data", defaultValue = "random:1000", paramLabel = "random:N|csv:PATH", description = "Training data (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, data and shuffle (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--mode", defaultValue = "full", paramLabel = "full|weights|state", description = "What each save holds (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--save-every-steps", paramLabel = "N", description = "Save every N steps.")
+    Long saveEverySteps;
+
+    @Option(names = "--save-every", paramLabel = "DURATION", description = "Save every DURATION of wall time, e.g. 30s, 5m, PT1H.")
+    String saveEvery;
+
+    @Option(names = "--save-every-epochs", paramLabel = "N", description = "Save every N epochs.")
+    Integer saveEveryEpochs;
+
+    @Option(names = "--save-best", paramLabel = "METRIC[:min|max]", description = "Save at an epoch end when METRIC (loss, accuracy) improves.")
+    String saveBest;
+
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the last N checkpoints of the run.")
+    Integer keepLast;
+
+    @Option(names = "--keep-every-steps", paramLabel = "N", description = "Keep checkpoints whose step is a multiple of N.")
+    Long keepEverySteps;
+
+    @Option(names = "--keep-best", paramLabel = "N", description = "Keep the N best checkpoints by the --save-best metric (else loss).")
+    Integer keepBest;
+
+    @Option(names = "--sync", description = "Write each save on the training thread (for comparison).")
+    boolean sync;
+
+    @Option(names = "--save-on-finish", description = "Also save when training ends.")
+    boolean saveOnFinish;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Stop after global step N, as if interrupted there.")
+    Long maxSteps;
+
+    @Option(names = "--resume", description = "Continue the newest run (or --run); with nothing to resume, start fresh.")
+    boolean resume;
+
+    @Option(names = "--run", paramLabel = "ID", description = "With --resume: the run to continue.")
+    String run;
+
+    @Option(names = "--json", description = "Print a JSON summary on stdout.")
+    boolean json;
+
+    TrainCommand(Console console)
+    {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        TrainConfig config = new TrainConfig(
+                store,
+                ModelSpec.parse(model),
+                DataSpec.parse(data),
+                epochs,
+                batch,
+                seed,
+                SaveKind.parse(mode),
+                saveEverySteps == null ? OptionalLong.empty() : OptionalLong.of(saveEverySteps),
+                Optional.ofNullable(saveEvery).map(TrainCommand::parseDuration),
+                saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(saveEveryEpochs),
+                Optional.ofNullable(saveBest).map(TrainConfig.Monitor::parse),
+                keepLast == null ? OptionalInt.empty() : OptionalInt.of(keepLast),
+                keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(keepEverySteps),
+                keepBest == null ? OptionalInt.empty() : OptionalInt.of(keepBest),
+                sync,
+                saveOnFinish,
+                maxSteps == null ? OptionalLong.empty() : OptionalLong.of(maxSteps),
+                resume,
+                Optional.ofNullable(run),
+                json);
+        return Guice.createInjector(new StoreModule(store, true), new TrainModule(config, console))
+                .getInstance(TrainingRun.class)
+                .run();
+    }
+
+    static Duration parseDuration(String text)
+    {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (value.startsWith("pt") || value.startsWith("p")) {
+                return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            }
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            return switch (value.charAt(value.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> throw new NumberFormatException();
+            };
+        }
+        catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--save-every " + text + ": expected a duration such as 30s, 5m, 1h or PT90S");
+        }
+    }
+}

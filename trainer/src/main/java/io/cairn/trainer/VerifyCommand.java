@@ -1,0 +1,57 @@
+package io.cairn.trainer;
+
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.Manifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash every chunk of the checkpoints; exit 1 on damage.")
+final class VerifyCommand
+        implements Callable<Integer>
+{
+    private final Console console;
+
+    @Mixin
+    RepositoryOptions repository;
+
+    @Option(names = "--step", paramLabel = "N", description = "Only the checkpoint at step N of the run.")
+    Long step;
+
+    VerifyCommand(Console console)
+    {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        try (CheckpointRepository opened = repository.open()) {
+            List<Manifest> checkpoints;
+            if (step != null) {
+                checkpoints = List.of(repository.checkpoint(opened, java.util.Optional.of(step)));
+            }
+            else {
+                checkpoints = repository.run == null ? opened.checkpoints() : opened.checkpoints(repository.run(opened));
+            }
+            int damaged = 0;
+            for (Manifest manifest : checkpoints) {
+                List<String> problems = opened.verify(manifest);
+                if (problems.isEmpty()) {
+                    console.err().println("ok       run " + manifest.run() + " step " + manifest.step());
+                }
+                else {
+                    damaged++;
+                    console.err().println("DAMAGED  run " + manifest.run() + " step " + manifest.step());
+                    problems.forEach(problem -> console.err().println("         " + problem));
+                }
+            }
+            console.err().println(checkpoints.size() + " checkpoint(s) verified, " + damaged + " damaged");
+            return damaged == 0 ? CairnCommand.OK : CairnCommand.FAILED;
+        }
+    }
+}

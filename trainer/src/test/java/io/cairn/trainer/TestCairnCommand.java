@@ -1,0 +1,294 @@
+package io.cairn.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.core.model.Model;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.types.TFloat32;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.cairn.trainer.CliRun.cairn;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class TestCairnCommand
+{
+    private static final String DATA_FILE = "variables/variables.data-00000-of-00001";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void trainSavesEveryFiftyStepsKeepsTheLastTwoAndShowsProgress()
+    {
+        String store = "file:" + temp.resolve("ckpt");
+        CliRun train = cairn("train", "--store", store, "--model", "mlp:100,10,5", "--data", "random:1000", "--epochs", "5", "--batch", "32",
+                "--save-every-steps", "50", "--mode", "full", "--keep-last", "2", "--json");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(train.err()).contains("Epoch 1/5").contains("Epoch 5/5").contains("loss");
+        JsonNode summary = train.json();
+        assertThat(summary.get("steps").asLong()).isEqualTo(160);
+        assertThat(summary.get("saved").toString()).isEqualTo("[50,100,150]");
+        assertThat(summary.get("retained").toString()).isEqualTo("[100,150]");
+        assertThat(summary.get("resumedFrom").isNull()).isTrue();
+        assertThat(summary.get("saveStallMillis").get("median").asDouble()).isPositive();
+
+        CliRun ls = cairn("ls", "--store", store, "--json");
+        assertThat(ls.exitCode()).as(ls.toString()).isZero();
+        List<Long> steps = new ArrayList<>();
+        ls.json().get("checkpoints").forEach(checkpoint -> {
+            steps.add(checkpoint.get("step").asLong());
+            assertThat(checkpoint.get("kind").asText()).isEqualTo("FULL");
+            assertThat(checkpoint.get("run").asText()).isEqualTo(summary.get("run").asText());
+            assertThat(checkpoint.get("bytes").asLong()).isPositive();
+            assertThat(checkpoint.get("metrics").has("loss")).isTrue();
+        });
+        assertThat(steps).containsExactly(100L, 150L);
+    }
+
+    @Test
+    void exportedLatestCheckpointLoadsInTensorFlowAndServes()
+            throws IOException
+    {
+        String store = temp.resolve("ckpt").toString();
+        assertThat(cairn("train", "--store", store, "--save-every-steps", "50", "--mode", "full", "--keep-last", "2").exitCode()).isZero();
+        Path out = temp.resolve("export");
+        CliRun export = cairn("export", "--store", store, "--latest", "--to", out.toString());
+        assertThat(export.exitCode()).as(export.toString()).isZero();
+        assertThat(out.resolve("saved_model.pb")).isRegularFile();
+        assertThat(out.resolve("trainer-state.json")).isRegularFile();
+
+        float[][] input = new float[4][100];
+        for (int row = 0; row < 4; row++) {
+            for (int i = 0; i < 100; i++) {
+                input[row][i] = (float) Math.sin(row * 100 + i);
+            }
+        }
+        try (SavedModelBundle bundle = SavedModelBundle.load(out.toString(), "serve");
+                TFloat32 x = Model.matrix(input);
+                Result result = bundle.function("serving_default").call(Map.of("x", x))) {
+            TFloat32 y = (TFloat32) result.get("y").orElseThrow();
+            assertThat(y.shape().asArray()).containsExactly(4, 5);
+            for (int row = 0; row < 4; row++) {
+                double sum = 0;
+                for (int column = 0; column < 5; column++) {
+                    sum += y.getFloat(row, column);
+                }
+                assertThat(sum).isCloseTo(1.0, within(1e-5));
+            }
+        }
+
+        CliRun again = cairn("export", "--store", store, "--latest", "--to", out.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("not empty");
+    }
+
+    @Test
+    void twoRunsWithTheSameFlagsHaveIdenticalVariableFiles()
+    {
+        String first = lastDataFileHash(temp.resolve("a").toString());
+        String second = lastDataFileHash(temp.resolve("b").toString());
+        assertThat(first).isEqualTo(second);
+    }
+
+    @Test
+    void resumeAfterAnInterruptionEndsWhereAnUninterruptedRunEnds()
+    {
+        String uninterrupted = temp.resolve("whole").toString();
+        assertThat(cairn(stateRun(uninterrupted)).exitCode()).isZero();
+
+        String interrupted = temp.resolve("interrupted").toString();
+        CliRun stopped = cairn(concat(stateRun(interrupted), "--max-steps", "73", "--json"));
+        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+        assertThat(stopped.json().get("steps").asLong()).isEqualTo(73);
+        assertThat(stopped.json().get("saved").toString()).endsWith(",70]");
+
+        CliRun resumed = cairn(concat(stateRun(interrupted), "--resume", "--json"));
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.err()).contains("Resuming run").contains("from step 70");
+        assertThat(resumed.json().get("run").asText()).isEqualTo(stopped.json().get("run").asText());
+        assertThat(resumed.json().get("resumedFrom").asLong()).isEqualTo(70);
+        assertThat(resumed.json().get("steps").asLong()).isEqualTo(160);
+
+        JsonNode last = inspectLatest(interrupted);
+        assertThat(last.get("step").asLong()).isEqualTo(160);
+        assertThat(dataFileHash(last)).isEqualTo(dataFileHash(inspectLatest(uninterrupted)));
+        assertThat(last.get("trainerState").get("epoch").asInt()).isEqualTo(4);
+        assertThat(last.get("trainerState").get("batchInEpoch").asInt()).isEqualTo(32);
+    }
+
+    @Test
+    void resumeWithNothingToResumeStartsFreshAndSaysSo()
+    {
+        CliRun run = cairn("train", "--store", temp.resolve("empty").toString(), "--epochs", "1", "--resume", "--json");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).contains("Nothing to resume");
+        assertThat(run.json().get("resumedFrom").isNull()).isTrue();
+    }
+
+    @Test
+    void resumeWithOtherFlagsNamesTheFlag()
+    {
+        String store = temp.resolve("ckpt").toString();
+        assertThat(cairn(concat(stateRun(store), "--max-steps", "20")).exitCode()).isZero();
+        CliRun otherBatch = cairn("train", "--store", store, "--mode", "state", "--save-every-steps", "10", "--batch", "64", "--resume");
+        assertThat(otherBatch.exitCode()).isEqualTo(2);
+        assertThat(otherBatch.err()).contains("--batch 32");
+
+        CliRun otherModel = cairn("train", "--store", store, "--mode", "state", "--model", "mlp:100,12,5", "--resume");
+        assertThat(otherModel.exitCode()).as(otherModel.toString()).isEqualTo(2);
+        assertThat(otherModel.err()).contains("dense_1_kernel").contains("[100, 10]").contains("[100, 12]");
+    }
+
+    @Test
+    void verifyFindsADamagedChunkAndNamesIt()
+            throws IOException
+    {
+        Path root = temp.resolve("ckpt");
+        assertThat(cairn("train", "--store", root.toString(), "--epochs", "1", "--save-every-steps", "32", "--mode", "state").exitCode()).isZero();
+        assertThat(cairn("verify", "--store", root.toString()).exitCode()).isZero();
+
+        String chunk = inspectLatest(root.toString()).get("files").findValues("chunks").stream()
+                .filter(node -> node.size() > 0)
+                .reduce((first, second) -> second).orElseThrow().get(0).asText();
+        Path file = root.resolve("chunks").resolve(chunk.substring(0, 2)).resolve(chunk);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[0] ^= 0x55;
+        Files.write(file, bytes);
+
+        CliRun verify = cairn("verify", "--store", root.toString());
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.err()).contains("DAMAGED").contains(chunk);
+
+        CliRun export = cairn("export", "--store", root.toString(), "--latest", "--to", temp.resolve("out").toString());
+        assertThat(export.exitCode()).isEqualTo(1);
+        assertThat(export.err()).contains(chunk);
+    }
+
+    @Test
+    void gcSweepsOnlyUnreferencedChunks()
+            throws IOException
+    {
+        Path root = temp.resolve("ckpt");
+        assertThat(cairn("train", "--store", root.toString(), "--epochs", "1", "--save-every-steps", "32", "--mode", "weights").exitCode()).isZero();
+        Path stray = root.resolve("chunks/00/" + "0".repeat(64));
+        Files.createDirectories(stray.getParent());
+        Files.write(stray, new byte[] {1});
+
+        CliRun dryRun = cairn("gc", "--store", root.toString(), "--dry-run");
+        assertThat(dryRun.exitCode()).isZero();
+        assertThat(dryRun.err()).contains("would delete 1");
+        assertThat(stray).exists();
+
+        CliRun gc = cairn("gc", "--store", root.toString());
+        assertThat(gc.err()).contains("deleted 1");
+        assertThat(stray).doesNotExist();
+        assertThat(cairn("verify", "--store", root.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    void badFlagsExitTwoWithOneLineReason()
+    {
+        assertUsageError(cairn("train", "--store", temp.toString(), "--bogus"), "Unknown option: '--bogus'");
+        assertUsageError(cairn("train"), "--store");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--epochs", "0"), "--epochs must be at least 1");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--epochs", "many"), "--epochs");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--mode", "everything"), "expected full, weights or state");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--model", "cnn:3"), "Unknown --model");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--data", "random:x"), "random:x");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--save-every", "soon"), "--save-every soon");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--save-best", "f1"), "unknown metric 'f1'");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--run", "x"), "--run");
+        assertUsageError(cairn("inspect", "--store", temp.toString()), "--step");
+        assertUsageError(cairn("frobnicate"), "frobnicate");
+    }
+
+    @Test
+    void unknownSchemeListsTheKnownOnes()
+    {
+        CliRun run = cairn("train", "--store", "gopher://host/x", "--epochs", "1");
+        assertUsageError(run, "gopher");
+        assertThat(run.err()).contains("known schemes: file");
+    }
+
+    @Test
+    void readingAMissingRepositoryNamesIt()
+    {
+        Path missing = temp.resolve("nowhere");
+        CliRun ls = cairn("ls", "--store", missing.toString());
+        assertUsageError(ls, "No Cairn repository");
+        assertThat(ls.err()).contains(missing.toString());
+    }
+
+    @Test
+    void unwritableStoreDirectoryIsNamed()
+            throws IOException
+    {
+        Path file = Files.write(temp.resolve("a-file"), new byte[] {1});
+        CliRun run = cairn("train", "--store", file.resolve("sub").toString(), "--epochs", "1");
+        assertThat(run.exitCode()).as(run.toString()).isNotZero();
+        assertThat(run.err().lines().filter(line -> line.startsWith("cairn")).findFirst().orElseThrow()).contains(file.toString());
+    }
+
+    @Test
+    void inspectOfAMissingStepListsTheSteps()
+    {
+        String store = temp.resolve("ckpt").toString();
+        assertThat(cairn("train", "--store", store, "--epochs", "1", "--save-every-steps", "16", "--mode", "weights").exitCode()).isZero();
+        CliRun inspect = cairn("inspect", "--store", store, "--step", "17");
+        assertUsageError(inspect, "no checkpoint at step 17");
+        assertThat(inspect.err()).contains("[16, 32]");
+    }
+
+    private static void assertUsageError(CliRun run, String expected)
+    {
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        List<String> lines = run.err().lines().filter(line -> line.startsWith("cairn")).toList();
+        assertThat(lines).as(run.toString()).hasSize(1);
+        assertThat(lines.get(0)).contains(expected);
+    }
+
+    private String lastDataFileHash(String store)
+    {
+        CliRun run = cairn(stateRun(store));
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        return dataFileHash(inspectLatest(store));
+    }
+
+    private static JsonNode inspectLatest(String store)
+    {
+        CliRun inspect = cairn("inspect", "--store", store, "--latest", "--json");
+        assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+        return inspect.json();
+    }
+
+    private static String dataFileHash(JsonNode checkpoint)
+    {
+        for (JsonNode file : checkpoint.get("files")) {
+            if (file.get("path").asText().equals(DATA_FILE)) {
+                return file.get("sha256").asText();
+            }
+        }
+        throw new AssertionError("no " + DATA_FILE + " in " + checkpoint);
+    }
+
+    private static String[] stateRun(String store)
+    {
+        return new String[] {"train", "--store", store, "--model", "mlp:100,10,5", "--data", "random:1000", "--epochs", "5", "--batch", "32",
+                "--mode", "state", "--save-every-steps", "10"};
+    }
+
+    private static String[] concat(String[] first, String... more)
+    {
+        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
+    }
+}
