@@ -214,6 +214,16 @@ public final class CheckpointRepository
         return manifests.isEmpty() ? Optional.empty() : Optional.of(manifests.get(manifests.size() - 1));
     }
 
+    /**
+     * The run's checkpoint with the best value of a metric (the newer one on a tie), if any has it.
+     */
+    public Optional<Manifest> best(String run, String metric, MetricMode mode)
+            throws IOException
+    {
+        Set<Long> best = RetentionPolicy.keepBest(1, metric, mode).keep(checkpoints(run));
+        return checkpoints(run).stream().filter(manifest -> best.contains(manifest.step())).findFirst();
+    }
+
     private Manifest manifest(String key)
             throws IOException
     {

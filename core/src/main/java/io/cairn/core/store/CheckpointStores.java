@@ -108,11 +108,28 @@ public final class CheckpointStores
         URI parsed = parse(uri);
         CheckpointStoreProvider provider = providers.get(parsed.getScheme().toLowerCase(Locale.ROOT));
         if (provider == null) {
-            throw new IllegalArgumentException("No checkpoint store for scheme '" + parsed.getScheme() + "' in " + uri
+            throw new IllegalArgumentException("No checkpoint store for scheme '" + parsed.getScheme() + "' in " + redact(parsed)
                     + "; known schemes: " + (providers.isEmpty() ? "none" : String.join(", ", new TreeMap<>(providers).keySet()))
                     + ". Put the store module on the class path (e.g. cairn-storage-s3 for s3:).");
         }
         return provider.open(parsed, options);
+    }
+
+    /**
+     * The URI without user info or query, which may carry credentials: safe for messages and logs.
+     */
+    public static String redact(URI uri)
+    {
+        if (uri.isOpaque()) {
+            return uri.getScheme() + ":" + (uri.getRawSchemeSpecificPart().contains("@") ? "<redacted>" : uri.getRawSchemeSpecificPart());
+        }
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+                    + (uri.getRawUserInfo() != null || uri.getRawQuery() != null ? " (user info and query not shown)" : "");
+        }
+        catch (URISyntaxException e) {
+            return uri.getScheme() + ":<unprintable>";
+        }
     }
 
     /**

@@ -142,6 +142,25 @@ class TestCheckpointer
     }
 
     @Test
+    void restoresTheBestCheckpointByAMetric()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.Outcome outcome = SeedTraining.train(store, SavePolicies.everySteps(32), SaveKind.STATE, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store); Model model = SeedTraining.model()) {
+            List<Manifest> all = repository.checkpoints(outcome.run());
+            assertThat(all).hasSize(5);
+            Manifest lowestLoss = all.stream().min(java.util.Comparator.comparingDouble(manifest -> manifest.metrics().get("loss"))).orElseThrow();
+            Manifest highestLoss = all.stream().max(java.util.Comparator.comparingDouble(manifest -> manifest.metrics().get("loss"))).orElseThrow();
+            assertThat(repository.best(outcome.run(), "loss", MetricMode.MIN)).contains(lowestLoss);
+            assertThat(repository.best(outcome.run(), "loss", MetricMode.MAX)).contains(highestLoss);
+            assertThat(repository.best(outcome.run(), "f1", MetricMode.MAX)).isEmpty();
+            TrainerState state = repository.restore(lowestLoss, model).orElseThrow();
+            assertThat(state.step()).isEqualTo(lowestLoss.step());
+        }
+    }
+
+    @Test
     void corruptedChunkIsNamedOnRestore()
             throws IOException
     {

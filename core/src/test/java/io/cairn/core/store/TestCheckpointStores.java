@@ -46,6 +46,18 @@ public class TestCheckpointStores
     }
 
     @Test
+    public void unknownSchemeMessageNeverShowsCredentials()
+    {
+        CheckpointStores stores = CheckpointStores.of(new RecordingProvider("file"));
+        assertThatThrownBy(() -> stores.open("ftp://alice:s3cr3t@host/x?token=t0k3n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ftp://host/x")
+                .hasMessageNotContaining("s3cr3t")
+                .hasMessageNotContaining("alice")
+                .hasMessageNotContaining("t0k3n");
+    }
+
+    @Test
     public void plainPathsAreFileUris()
             throws Exception
     {
