@@ -385,9 +385,11 @@ public final class Checkpointer
             Path directory = scratch.resolve("step-" + state.step());
             boolean snapshotClosed = false;
             try {
+                long started = System.nanoTime();
                 Path prefix = directory.resolve(CheckpointFiles.VARIABLES_PREFIX);
                 Files.createDirectories(prefix.getParent());
                 tfCheckpoints.write(snapshot, prefix);
+                long tfWritten = System.nanoTime();
                 List<ModelVariable> variables = snapshot.variables();
                 snapshot.close();
                 snapshotClosed = true;
@@ -404,6 +406,7 @@ public final class Checkpointer
                         files.add(repository.putFile(CheckpointFiles.VARIABLES_DIRECTORY + file.getFileName(), file));
                     }
                 }
+                long uploaded = System.nanoTime();
                 Manifest manifest = new Manifest(
                         Manifest.FORMAT_VERSION,
                         run,
@@ -435,8 +438,11 @@ public final class Checkpointer
                 if (resumedFrom.isEmpty() || state.step() > resumedFrom.get().step()) {
                     newerThanResumeCommitted = true;
                 }
+                long commitDone = System.nanoTime();
                 listeners.forEach(listener -> listener.onCommitted(manifest));
                 applyRetention();
+                log.debug("Run {} step {}: TF write {} ms, chunk and upload {} ms, commit {} ms, retention {} ms", run, state.step(),
+                        (tfWritten - started) / 1_000_000, (uploaded - tfWritten) / 1_000_000, (commitDone - uploaded) / 1_000_000, (System.nanoTime() - commitDone) / 1_000_000);
             }
             catch (Throwable t) {
                 failure.compareAndSet(null, t);
