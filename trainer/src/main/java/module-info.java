@@ -1,6 +1,7 @@
 module io.cairn.trainer {
     requires io.cairn.core;
     requires com.google.guice;
+    requires jakarta.inject;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
