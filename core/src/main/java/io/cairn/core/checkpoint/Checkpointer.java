@@ -465,6 +465,8 @@ public final class Checkpointer
     {
         List<Manifest> checkpoints = repository.checkpoints(run);
         Set<Long> keep = new java.util.HashSet<>(options.retention().keep(checkpoints));
+        // whatever the rules say, the newest checkpoint stays: retention never leaves a run with nothing to resume from
+        checkpoints.stream().mapToLong(Manifest::step).max().ifPresent(keep::add);
         // the checkpoint a run resumed from stays until a newer one is committed
         if (resumedFrom.isPresent() && !newerThanResumeCommitted) {
             keep.add(resumedFrom.get().step());

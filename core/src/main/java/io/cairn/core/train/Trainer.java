@@ -36,8 +36,9 @@ public final class Trainer
         long firstStep = state.step();
         long maxSteps = options.maxSteps().orElse(Long.MAX_VALUE);
 
-        long started = System.nanoTime();
         hooks.forEach(hook -> hook.onTrainBegin(logs(state, state.epoch(), batches, options, state.epochMetrics())));
+        // the loop alone: one-time setup in onTrainBegin (e.g. exporting a SavedModel template) is not training time
+        long started = System.nanoTime();
         Map<String, Double> lastMetrics = state.epochMetrics();
         boolean stoppedEarly = false;
         TrainerState current = state;

@@ -41,6 +41,18 @@ class TestCheckpointer
     }
 
     @Test
+    void retentionNeverDeletesTheNewestCheckpoint()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        // no checkpoint has the metric, so the rule alone would keep none
+        SeedTraining.Outcome outcome = SeedTraining.train(store, SavePolicies.everySteps(50), SaveKind.WEIGHTS,
+                CheckpointerOptions.defaults().withRetention(RetentionPolicy.keepBest(1, "f1", MetricMode.MAX)), false, Optional.empty());
+        assertThat(outcome.committed()).containsExactly(50L, 100L, 150L);
+        assertThat(outcome.retained()).containsExactly(150L);
+    }
+
+    @Test
     void exportedFullCheckpointServesWithTensorFlowsOwnLoader(@TempDir Path out)
             throws IOException
     {
