@@ -117,6 +117,12 @@ final class TrainingRun
         stall.put("p95", percentile(stalls, 0.95));
         stall.put("count", stalls.size());
         json.put("saveStallMillis", stall);
+        List<Double> snapshots = checkpointer.snapshotMillis();
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("median", percentile(snapshots, 0.5));
+        snapshot.put("p95", percentile(snapshots, 0.95));
+        // the part of the stall that was the memory copy itself; the rest waited for a save slot
+        json.put("snapshotMillis", snapshot);
         json.put("saved", saved);
         json.put("retained", retained);
         json.put("metrics", result.metrics());

@@ -71,6 +71,7 @@ public final class Checkpointer
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<Long> committed = Collections.synchronizedList(new ArrayList<>());
     private final List<Double> stallMillis = Collections.synchronizedList(new ArrayList<>());
+    private final List<Double> snapshotMillis = Collections.synchronizedList(new ArrayList<>());
     private final List<Future<?>> pending = new ArrayList<>();
     private volatile boolean newerThanResumeCommitted;
     private final Set<SaveKind> preparedKinds = java.util.EnumSet.noneOf(SaveKind.class);
@@ -188,8 +189,22 @@ public final class Checkpointer
             savedModelTemplate = SavedModelTemplate.export(model, scratch);
         }
         if (preparedKinds.add(kind)) {
-            // TF builds an executor per fetch set on first use; build it now rather than in the first save's stall
-            model.snapshot(kind.variables()).close();
+            // TF builds an executor per fetch set (and the side graph's save op) on first use: do it now, off
+            // the clock, rather than in the first save's stall or as a slow first save that backs up the next
+            ModelSnapshot warmUp = model.snapshot(kind.variables());
+            pipeline.submit(() -> {
+                Path directory = scratch.resolve("warm-up-" + kind);
+                try (warmUp) {
+                    Files.createDirectories(directory);
+                    tfCheckpoints.write(warmUp, directory.resolve("variables"));
+                }
+                catch (IOException | RuntimeException e) {
+                    log.debug("Warm-up write for {} saves failed: {}", kind, e.getMessage());
+                }
+                finally {
+                    FileTrees.deleteQuietly(directory);
+                }
+            });
         }
     }
 
@@ -217,9 +232,12 @@ public final class Checkpointer
         int memoryPermits = (int) Math.min(snapshotMemoryPermits, Math.max(1, (bytes + (1 << 20) - 1) >> 20));
         inFlight.acquireUninterruptibly();
         snapshotMemory.acquireUninterruptibly(memoryPermits);
+        long admitted = System.nanoTime();
         ModelSnapshot snapshot;
         try {
             snapshot = model.snapshot(kind.variables());
+            snapshotMillis.add((System.nanoTime() - admitted) / 1e6);
+            log.debug("Step {}: waited {} us for a save slot, snapshot took {} us", state.step(), (admitted - started) / 1000, (System.nanoTime() - admitted) / 1000);
         }
         catch (RuntimeException e) {
             release(memoryPermits);
@@ -292,6 +310,17 @@ public final class Checkpointer
     {
         synchronized (stallMillis) {
             return List.copyOf(stallMillis);
+        }
+    }
+
+    /**
+     * Milliseconds each {@link #save} spent taking the snapshot itself; the rest of its stall was waiting
+     * for a free save slot (the in-flight bounds).
+     */
+    public List<Double> snapshotMillis()
+    {
+        synchronized (snapshotMillis) {
+            return List.copyOf(snapshotMillis);
         }
     }
 

@@ -36,7 +36,7 @@ public record CheckpointerOptions(RetentionPolicy retention, int maxInFlight, lo
 
     public static CheckpointerOptions defaults()
     {
-        return new CheckpointerOptions(RetentionPolicy.keepAll(), 2, 2L << 30, false, Duration.ofSeconds(60), Clock.systemUTC());
+        return new CheckpointerOptions(RetentionPolicy.keepAll(), 4, 2L << 30, false, Duration.ofSeconds(60), Clock.systemUTC());
     }
 
     public CheckpointerOptions withRetention(RetentionPolicy retention)
