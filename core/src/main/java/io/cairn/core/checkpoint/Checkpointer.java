@@ -246,7 +246,17 @@ public final class Checkpointer
         lastSavedStep = state.step();
         SaveJob job = new SaveJob(kind, state, savedMetrics, snapshot, options.clock().instant().toString(), memoryPermits);
         if (options.sync()) {
-            job.run();
+            // on the save thread all the same: TfCheckpoints is used from that one thread only
+            try {
+                pipeline.submit(job).get();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CheckpointException("Interrupted while saving step " + state.step(), e);
+            }
+            catch (java.util.concurrent.ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            }
             stallMillis.add((System.nanoTime() - started) / 1e6);
             throwIfFailed();
             return;

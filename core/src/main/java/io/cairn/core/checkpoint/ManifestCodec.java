@@ -106,6 +106,8 @@ public final class ManifestCodec
         for (Manifest.VariableEntry variable : manifest.variables()) {
             require(variable.name() != null && !variable.name().isEmpty(), "a variable has no name");
             require(names.add(variable.name()), "variable " + variable.name() + " is listed twice");
+            require(variable.dtype() != null, "variable " + variable.name() + " has no dtype");
+            require(variable.role() != null, "variable " + variable.name() + " has no role");
             TensorTypes.parse(variable.dtype());
             VariableRole.fromJsonName(variable.role());
             require(variable.shape() != null, "variable " + variable.name() + " has no shape");

@@ -43,7 +43,7 @@ public final class RepositoryLayout
             return Optional.empty();
         }
         String[] parts = key.substring(CHUNKS.length()).split("/", -1);
-        if (parts.length != 2 || !SHA256.matcher(parts[1]).matches() || !parts[1].startsWith(parts[0])) {
+        if (parts.length != 2 || !SHA256.matcher(parts[1]).matches() || !parts[0].equals(parts[1].substring(0, 2))) {
             return Optional.empty();
         }
         return Optional.of(parts[1]);
@@ -98,7 +98,16 @@ public final class RepositoryLayout
             return Optional.empty();
         }
         var matcher = MANIFEST_NAME.matcher(key.substring(prefix.length()));
-        return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(matcher.group(1)));
+        }
+        catch (NumberFormatException e) {
+            // twenty digits past Long.MAX_VALUE: not a manifest this code wrote
+            return Optional.empty();
+        }
     }
 
     public static String checkRunId(String run)

@@ -63,7 +63,7 @@ public final class Dataset
     public int batchesPerEpoch(int batchSize)
     {
         checkBatchSize(batchSize);
-        return (size + batchSize - 1) / batchSize;
+        return (int) (((long) size + batchSize - 1) / batchSize);
     }
 
     /**

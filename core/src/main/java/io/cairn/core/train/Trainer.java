@@ -45,6 +45,11 @@ public final class Trainer
         training:
         while (current.epoch() < options.epochs()) {
             int epoch = current.epoch();
+            if (current.batchInEpoch() == 0 && current.step() >= maxSteps) {
+                // stopped on an epoch boundary: the next epoch does not begin
+                stoppedEarly = true;
+                break;
+            }
             int[] order = data.order(current.seed(), epoch, current.shuffle());
             if (current.batchInEpoch() == 0) {
                 TrainerState begin = current;
@@ -112,7 +117,7 @@ public final class Trainer
             throw new IllegalArgumentException("The run being resumed used seed " + state.seed() + ", not " + options.seed() + "; resume with --seed " + state.seed());
         }
         if (state.datasetSize() != data.size()) {
-            throw new IllegalArgumentException("The run being resumed trained on " + state.datasetSize() + " samples, this data has " + data.size() + "; resume with the same data");
+            throw new IllegalArgumentException("The run being resumed trained on " + state.datasetSize() + " samples, this data has " + data.size() + "; resume with the same --data");
         }
         if (state.shuffle() != options.shuffle()) {
             throw new IllegalArgumentException("The run being resumed " + (state.shuffle() ? "shuffled" : "did not shuffle") + " its data; resume with the same setting");
