@@ -1,6 +1,18 @@
 /**
- * Cairn's S3 store (planned: issue #3). Not implemented yet: the module builds so the reactor has its final shape.
+ * Cairn's {@code s3:} checkpoint store, on the AWS SDK for Java v2.
  */
 module io.cairn.storage.s3 {
     requires io.cairn.core;
+    requires org.slf4j;
+    requires software.amazon.awssdk.services.s3;
+    requires software.amazon.awssdk.core;
+    requires software.amazon.awssdk.awscore;
+    requires software.amazon.awssdk.auth;
+    requires software.amazon.awssdk.regions;
+    requires software.amazon.awssdk.http.nio.netty;
+    requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.retries;
+    requires software.amazon.awssdk.retries.api;
+
+    provides io.cairn.core.store.CheckpointStoreProvider with io.cairn.storage.s3.S3CheckpointStoreProvider;
 }

@@ -1,0 +1,419 @@
+package io.cairn.storage.s3;
+
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.StoreKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Error;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A checkpoint store in an S3 bucket under a prefix. Writes of large blobs go as multipart uploads
+ * (the SDK's multipart client), every call uses the SDK's retry strategy, and create-if-absent is a
+ * conditional {@code PutObject} with {@code If-None-Match: *}, which the store checks the server
+ * enforces when it opens.
+ */
+final class S3CheckpointStore
+        implements CheckpointStore
+{
+    private static final Logger log = LoggerFactory.getLogger(S3CheckpointStore.class);
+    private static final int DELETE_BATCH = 1000;
+    static final String PROBE_PREFIX = ".cairn-probe/";
+
+    private final S3AsyncClient uploads;
+    private final S3AsyncClient client;
+    private final SdkAsyncHttpClient http;
+    private final S3StoreConfig config;
+    private final ExecutorService streamReader;
+    private final S3Errors errors;
+    private volatile ConditionalWrites conditionalWrites = ConditionalWrites.UNKNOWN;
+
+    enum ConditionalWrites
+    {
+        UNKNOWN,
+        ENFORCED,
+        IGNORED,
+        NOT_WRITABLE,
+    }
+
+    S3CheckpointStore(S3AsyncClient uploads, S3AsyncClient client, SdkAsyncHttpClient http, S3StoreConfig config, ExecutorService streamReader)
+    {
+        this.uploads = requireNonNull(uploads, "uploads is null");
+        this.client = requireNonNull(client, "client is null");
+        this.http = requireNonNull(http, "http is null");
+        this.config = requireNonNull(config, "config is null");
+        this.streamReader = requireNonNull(streamReader, "streamReader is null");
+        this.errors = new S3Errors(config);
+    }
+
+    /**
+     * Finds out whether the server enforces {@code If-None-Match: *}: creates a probe object twice;
+     * the second must fail with 412. Also proves the bucket exists and the credentials work.
+     */
+    void probe()
+            throws IOException
+    {
+        String key = config.prefix() + PROBE_PREFIX + UUID.randomUUID();
+        byte[] data = {1};
+        try {
+            join(client.putObject(conditionalPut(key, data.length), AsyncRequestBody.fromBytes(data)));
+        }
+        catch (CompletionException | ExecutionException e) {
+            IOException mapped = errors.map(e, "write a probe object", key);
+            if (S3Errors.isAccessDenied(e)) {
+                log.warn("Cannot write to {}: opening it read-only ({})", config.location(), mapped.getMessage());
+                conditionalWrites = ConditionalWrites.NOT_WRITABLE;
+                return;
+            }
+            throw mapped;
+        }
+        try {
+            join(client.putObject(conditionalPut(key, data.length), AsyncRequestBody.fromBytes(data)));
+            conditionalWrites = ConditionalWrites.IGNORED;
+        }
+        catch (CompletionException | ExecutionException e) {
+            if (!S3Errors.isPreconditionFailed(e)) {
+                throw errors.map(e, "write a probe object", key);
+            }
+            conditionalWrites = ConditionalWrites.ENFORCED;
+        }
+        finally {
+            deleteObjects(List.of(key));
+        }
+        if (conditionalWrites == ConditionalWrites.IGNORED) {
+            log.warn("The S3 server at {} ignores If-None-Match: *; commits are {}", config.endpoint().map(URI::toString).orElse("AWS"),
+                    config.singleWriter() ? "accepted because single-writer=true" : "refused until single-writer=true is set");
+        }
+    }
+
+    ConditionalWrites conditionalWrites()
+    {
+        return conditionalWrites;
+    }
+
+    @Override
+    public URI location()
+    {
+        return config.location();
+    }
+
+    @Override
+    public void write(String key, InputStream data, long length)
+            throws IOException
+    {
+        String objectKey = objectKey(key);
+        if (length < 0) {
+            throw new IllegalArgumentException("Negative length " + length + " for " + key);
+        }
+        checkWritable(key);
+        try {
+            if (length < config.multipartThreshold()) {
+                byte[] bytes = exactly(data, length, key);
+                join(client.putObject(put(objectKey, length), AsyncRequestBody.fromBytes(bytes)));
+            }
+            else {
+                // a failed multipart upload is aborted by the SDK: nothing becomes visible
+                InputStream exact = new ExactLengthInputStream(data, length, key);
+                join(uploads.putObject(put(objectKey, length), AsyncRequestBody.fromInputStream(exact, length, streamReader)));
+            }
+        }
+        catch (CompletionException | ExecutionException e) {
+            throw errors.map(e, "write", objectKey);
+        }
+    }
+
+    @Override
+    public void createIfAbsent(String key, byte[] data)
+            throws IOException
+    {
+        String objectKey = objectKey(key);
+        requireNonNull(data, "data is null");
+        checkWritable(key);
+        if (conditionalWrites == ConditionalWrites.IGNORED && !config.singleWriter()) {
+            throw new IOException("The S3 server for " + config.location() + " ignores If-None-Match: *, so two writers could both commit " + key
+                    + ". Use a server that enforces conditional writes (AWS S3 does), or set " + S3StoreConfig.SINGLE_WRITER
+                    + "=true if only one process ever writes to this repository");
+        }
+        try {
+            join(client.putObject(conditionalPut(objectKey, data.length), AsyncRequestBody.fromBytes(data)));
+        }
+        catch (CompletionException | ExecutionException e) {
+            if (S3Errors.isPreconditionFailed(e) || S3Errors.isConditionalConflict(e)) {
+                throw new FileAlreadyExistsException(key, null, "Blob already exists at s3://" + config.bucket() + "/" + objectKey);
+            }
+            throw errors.map(e, "create", objectKey);
+        }
+    }
+
+    @Override
+    public InputStream read(String key)
+            throws IOException
+    {
+        String objectKey = objectKey(key);
+        try {
+            return join(client.getObject(GetObjectRequest.builder().bucket(config.bucket()).key(objectKey).build(), AsyncResponseTransformer.toBlockingInputStream()));
+        }
+        catch (CompletionException | ExecutionException e) {
+            throw notFoundOr(e, "read", key, objectKey);
+        }
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length)
+            throws IOException
+    {
+        String objectKey = objectKey(key);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("Negative offset or length for " + key + ": " + offset + ", " + length);
+        }
+        if (length == 0) {
+            if (!exists(key)) {
+                throw new FileNotFoundException("No blob " + key + " in " + config.location());
+            }
+            return InputStream.nullInputStream();
+        }
+        long last = offset + length - 1;
+        try {
+            return join(client.getObject(GetObjectRequest.builder().bucket(config.bucket()).key(objectKey).range("bytes=" + offset + "-" + last).build(),
+                    AsyncResponseTransformer.toBlockingInputStream()));
+        }
+        catch (CompletionException | ExecutionException e) {
+            if (S3Errors.isInvalidRange(e)) {
+                // the offset is at or past the end of an existing blob
+                return InputStream.nullInputStream();
+            }
+            throw notFoundOr(e, "read", key, objectKey);
+        }
+    }
+
+    @Override
+    public boolean exists(String key)
+            throws IOException
+    {
+        String objectKey = objectKey(key);
+        try {
+            join(client.headObject(HeadObjectRequest.builder().bucket(config.bucket()).key(objectKey).build()));
+            return true;
+        }
+        catch (CompletionException | ExecutionException e) {
+            if (S3Errors.isNotFound(e)) {
+                return false;
+            }
+            throw errors.map(e, "check", objectKey);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix)
+            throws IOException
+    {
+        StoreKeys.checkPrefix(prefix);
+        String objectPrefix = config.prefix() + prefix;
+        List<String> keys = new ArrayList<>();
+        try {
+            join(client.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(config.bucket()).prefix(objectPrefix).build())
+                    .contents()
+                    .subscribe(object -> {
+                        String key = object.key().substring(config.prefix().length());
+                        if (!key.endsWith("/") && !key.startsWith(PROBE_PREFIX)) {
+                            synchronized (keys) {
+                                keys.add(key);
+                            }
+                        }
+                    }));
+        }
+        catch (CompletionException | ExecutionException e) {
+            throw errors.map(e, "list", objectPrefix);
+        }
+        return keys;
+    }
+
+    @Override
+    public void delete(Collection<String> keys)
+            throws IOException
+    {
+        List<String> objectKeys = keys.stream().map(this::objectKey).toList();
+        checkWritableForDelete();
+        deleteObjects(objectKeys);
+    }
+
+    private void deleteObjects(List<String> objectKeys)
+            throws IOException
+    {
+        for (int start = 0; start < objectKeys.size(); start += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = objectKeys.subList(start, Math.min(objectKeys.size(), start + DELETE_BATCH)).stream()
+                    .map(key -> ObjectIdentifier.builder().key(key).build())
+                    .toList();
+            DeleteObjectsResponse response;
+            try {
+                response = join(client.deleteObjects(request -> request.bucket(config.bucket()).delete(Delete.builder().objects(batch).quiet(true).build())));
+            }
+            catch (CompletionException | ExecutionException e) {
+                throw errors.map(e, "delete", batch.get(0).key() + (batch.size() > 1 ? " and " + (batch.size() - 1) + " more" : ""));
+            }
+            List<S3Error> failed = response.errors().stream().filter(error -> !"NoSuchKey".equals(error.code())).toList();
+            if (!failed.isEmpty()) {
+                S3Error first = failed.get(0);
+                throw new IOException("Cannot delete s3://" + config.bucket() + "/" + first.key() + ": " + first.code() + " " + first.message()
+                        + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : ""));
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        uploads.close();
+        client.close();
+        http.close();
+        streamReader.shutdownNow();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "S3CheckpointStore{" + config + "}";
+    }
+
+    private String objectKey(String key)
+    {
+        StoreKeys.check(key);
+        return config.prefix() + key;
+    }
+
+    private void checkWritable(String key)
+            throws IOException
+    {
+        if (conditionalWrites == ConditionalWrites.NOT_WRITABLE) {
+            throw new IOException("Cannot write " + key + ": access to s3://" + config.bucket() + "/" + config.prefix() + " is read-only for these credentials");
+        }
+    }
+
+    private void checkWritableForDelete()
+            throws IOException
+    {
+        checkWritable("(delete)");
+    }
+
+    private IOException notFoundOr(Exception e, String action, String key, String objectKey)
+    {
+        if (S3Errors.isNotFound(e)) {
+            return new FileNotFoundException("No blob " + key + " in " + config.location());
+        }
+        return errors.map(e, action, objectKey);
+    }
+
+    private PutObjectRequest put(String objectKey, long length)
+    {
+        return PutObjectRequest.builder().bucket(config.bucket()).key(objectKey).contentLength(length).build();
+    }
+
+    private PutObjectRequest conditionalPut(String objectKey, long length)
+    {
+        return PutObjectRequest.builder().bucket(config.bucket()).key(objectKey).contentLength(length).ifNoneMatch("*").build();
+    }
+
+    private static byte[] exactly(InputStream data, long length, String key)
+            throws IOException
+    {
+        byte[] bytes = data.readNBytes(Math.toIntExact(length));
+        if (bytes.length != length) {
+            throw new IOException("Stream for " + key + " ended after " + bytes.length + " of " + length + " bytes");
+        }
+        if (data.read() != -1) {
+            throw new IOException("Stream for " + key + " has more than the declared " + length + " bytes");
+        }
+        return bytes;
+    }
+
+    private static <T> T join(CompletableFuture<T> future)
+            throws ExecutionException
+    {
+        try {
+            return future.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * Delivers exactly {@code length} bytes and fails (aborting the upload) if the source has fewer or
+     * more.
+     */
+    private static final class ExactLengthInputStream
+            extends InputStream
+    {
+        private final InputStream in;
+        private final String key;
+        private long remaining;
+
+        ExactLengthInputStream(InputStream in, long length, String key)
+        {
+            this.in = in;
+            this.key = key;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read()
+                throws IOException
+        {
+            byte[] one = new byte[1];
+            int read = read(one, 0, 1);
+            return read < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length)
+                throws IOException
+        {
+            if (remaining == 0) {
+                return -1;
+            }
+            int read = in.read(buffer, offset, (int) Math.min(length, remaining));
+            if (read < 0) {
+                throw new IOException("Stream for " + key + " ended " + remaining + " bytes early");
+            }
+            remaining -= read;
+            if (remaining == 0 && in.read() != -1) {
+                throw new IOException("Stream for " + key + " has more bytes than declared");
+            }
+            return read;
+        }
+    }
+
+    static ByteArrayInputStream empty()
+    {
+        return new ByteArrayInputStream(new byte[0]);
+    }
+}

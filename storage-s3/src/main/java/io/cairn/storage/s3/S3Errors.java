@@ -1,0 +1,117 @@
+package io.cairn.storage.s3;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Turns SDK failures into {@link IOException}s that name the bucket and key and say what to do.
+ * Messages never contain credentials: they name the endpoint and the bucket, not the settings.
+ */
+final class S3Errors
+{
+    private final S3StoreConfig config;
+
+    S3Errors(S3StoreConfig config)
+    {
+        this.config = config;
+    }
+
+    IOException map(Throwable failure, String action, String objectKey)
+    {
+        Throwable cause = unwrap(failure);
+        String where = "s3://" + config.bucket() + "/" + objectKey;
+        String endpoint = config.endpoint().map(URI::toString).orElse("AWS");
+        if (cause instanceof AwsServiceException service) {
+            String code = errorCode(service).orElse("");
+            int status = service.statusCode();
+            String advice;
+            if (cause instanceof NoSuchBucketException || code.equals("NoSuchBucket")) {
+                advice = "bucket " + config.bucket() + " does not exist at " + endpoint + "; create it, or fix the bucket in --store";
+            }
+            else if (code.equals("ExpiredToken") || code.equals("TokenRefreshRequired") || code.equals("RequestExpired")) {
+                advice = "the credentials have expired; refresh them (e.g. aws sso login) and retry";
+            }
+            else if (code.equals("InvalidAccessKeyId") || code.equals("SignatureDoesNotMatch")) {
+                advice = "the credentials were rejected (" + code + "); check the access key id and secret";
+            }
+            else if (status == 403 || code.equals("AccessDenied")) {
+                advice = "access denied; the credentials need s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on " + config.bucket();
+            }
+            else if (status == 301 || code.equals("PermanentRedirect") || code.equals("AuthorizationHeaderMalformed")) {
+                advice = "the bucket is in another region; set region (" + code + ")";
+            }
+            else {
+                advice = "the server answered " + status + " " + code + ": " + service.awsErrorDetails().errorMessage();
+            }
+            return new IOException("Cannot " + action + " " + where + ": " + advice, cause);
+        }
+        if (cause instanceof SdkClientException) {
+            return new IOException("Cannot " + action + " " + where + ": cannot reach the S3 endpoint " + endpoint + " (" + firstLine(cause)
+                    + "); check the endpoint setting and the network", cause);
+        }
+        if (cause instanceof IOException io) {
+            return new IOException("Cannot " + action + " " + where + ": " + io.getMessage(), io);
+        }
+        return new IOException("Cannot " + action + " " + where + ": " + firstLine(cause), cause);
+    }
+
+    static boolean isNotFound(Throwable failure)
+    {
+        Throwable cause = unwrap(failure);
+        return cause instanceof NoSuchKeyException
+                || (cause instanceof AwsServiceException service && service.statusCode() == 404 && !errorCode(service).orElse("").equals("NoSuchBucket")
+                && !(cause instanceof NoSuchBucketException));
+    }
+
+    static boolean isPreconditionFailed(Throwable failure)
+    {
+        return unwrap(failure) instanceof AwsServiceException service && service.statusCode() == 412;
+    }
+
+    /**
+     * AWS answers 409 ConditionalRequestConflict while another conditional write of the key is in flight.
+     */
+    static boolean isConditionalConflict(Throwable failure)
+    {
+        return unwrap(failure) instanceof AwsServiceException service && service.statusCode() == 409
+                && errorCode(service).orElse("").equals("ConditionalRequestConflict");
+    }
+
+    static boolean isInvalidRange(Throwable failure)
+    {
+        return unwrap(failure) instanceof AwsServiceException service && service.statusCode() == 416;
+    }
+
+    static boolean isAccessDenied(Throwable failure)
+    {
+        return unwrap(failure) instanceof AwsServiceException service && service.statusCode() == 403
+                && errorCode(service).orElse("AccessDenied").equals("AccessDenied");
+    }
+
+    private static Optional<String> errorCode(AwsServiceException service)
+    {
+        return Optional.ofNullable(service.awsErrorDetails()).map(details -> details.errorCode());
+    }
+
+    static Throwable unwrap(Throwable failure)
+    {
+        Throwable cause = failure;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String firstLine(Throwable cause)
+    {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,145 @@
+package io.cairn.storage.s3;
+
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.CheckpointStores;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Opening an S3 store: settings, and the errors of a bad bucket, bad credentials, a bad endpoint
+ * and a server that ignores conditional writes. None of them shows a secret.
+ */
+class TestS3StoreSetup
+{
+    private static S3ProxyServer server;
+    private static S3ProxyServer ignoring;
+
+    @BeforeAll
+    static void startServers()
+            throws Exception
+    {
+        server = S3ProxyServer.start();
+        server.createBucket("present");
+        ignoring = S3ProxyServer.startIgnoringConditionalWrites();
+        ignoring.createBucket("present");
+    }
+
+    @AfterAll
+    static void stopServers()
+            throws Exception
+    {
+        server.close();
+        ignoring.close();
+    }
+
+    private static CheckpointStores stores()
+    {
+        return CheckpointStores.of(new S3CheckpointStoreProvider());
+    }
+
+    @Test
+    void missingBucketIsNamed()
+    {
+        assertThatThrownBy(() -> stores().open(server.uri("absent", "x")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("absent")
+                .hasMessageContaining("does not exist")
+                .hasMessageNotContaining(S3ProxyServer.SECRET_KEY);
+    }
+
+    @Test
+    void wrongCredentialsAreRejectedWithoutShowingThem()
+    {
+        String uri = "s3://present/x?endpoint=" + server.endpoint() + "&path-style=true&access-key-id=" + S3ProxyServer.ACCESS_KEY + "&secret-access-key=wrong-secret-value";
+        assertThatThrownBy(() -> stores().open(uri))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("s3://present/")
+                .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("credentials were rejected", "access denied"))
+                .hasMessageNotContaining("wrong-secret-value");
+    }
+
+    @Test
+    void unreachableEndpointIsNamed()
+            throws IOException
+    {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String uri = "s3://present/x?endpoint=http://127.0.0.1:" + closedPort + "&path-style=true&access-key-id=a&secret-access-key=b&max-attempts=1";
+        assertThatThrownBy(() -> stores().open(uri))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot reach the S3 endpoint http://127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void serverThatIgnoresIfNoneMatchIsDetectedAndCommitsAreRefused()
+            throws IOException
+    {
+        try (CheckpointStore store = stores().open(ignoring.uri("present", "unsafe"))) {
+            assertThat(((S3CheckpointStore) store).conditionalWrites()).isEqualTo(S3CheckpointStore.ConditionalWrites.IGNORED);
+            assertThatThrownBy(() -> store.createIfAbsent("runs/r/checkpoints/1.json", new byte[] {1}))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("ignores If-None-Match")
+                    .hasMessageContaining("single-writer=true");
+            assertThat(store.exists("runs/r/checkpoints/1.json")).isFalse();
+        }
+        try (CheckpointStore store = stores().open(ignoring.uri("present", "accepted") + "&single-writer=true")) {
+            store.createIfAbsent("cairn-repository.json", new byte[] {1});
+            assertThat(store.readAllBytes("cairn-repository.json")).containsExactly(1);
+        }
+    }
+
+    @Test
+    void settingsComeFromTheUriThenOptionsThenPropertiesThenEnvironment()
+    {
+        URI uri = URI.create("s3://bucket/a/b?region=eu-west-1&part-size=16MiB");
+        S3StoreConfig config = S3StoreConfig.from(uri,
+                Map.of("region", "us-west-2", "max-attempts", "7", "endpoint", "http://127.0.0.1:9000"),
+                Map.of("CAIRN_S3_MAX_ATTEMPTS", "9", "CAIRN_S3_MAX_CONCURRENCY", "12"),
+                Map.of("cairn.s3.endpoint", "http://10.0.0.1:1", "cairn.s3.path-style", "true"));
+        assertThat(config.bucket()).isEqualTo("bucket");
+        assertThat(config.prefix()).isEqualTo("a/b/");
+        assertThat(config.region()).contains("eu-west-1");
+        assertThat(config.partSize()).isEqualTo(16L << 20);
+        assertThat(config.maxAttempts()).isEqualTo(7);
+        assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:9000"));
+        assertThat(config.pathStyle()).isTrue();
+        assertThat(config.maxConcurrency()).isEqualTo(12);
+        assertThat(config.multipartThreshold()).isEqualTo(S3StoreConfig.MULTIPART_THRESHOLD_DEFAULT);
+    }
+
+    @Test
+    void badSettingsNameTheSettingAndItsRange()
+    {
+        assertThatThrownBy(() -> config("s3://b/p?part-size=1MiB")).hasMessageContaining("part-size").hasMessageContaining("5MiB");
+        assertThatThrownBy(() -> config("s3://b/p?max-attempts=0")).hasMessageContaining("max-attempts").hasMessageContaining("1 to 20");
+        assertThatThrownBy(() -> config("s3://b/p?endpoint=ftp://x")).hasMessageContaining("endpoint");
+        assertThatThrownBy(() -> config("s3://b/p?colour=blue")).hasMessageContaining("Unknown S3 URI parameter 'colour'").hasMessageContaining("endpoint");
+        assertThatThrownBy(() -> config("s3://b/p?access-key-id=only-half")).hasMessageContaining("secret-access-key");
+        assertThatThrownBy(() -> config("s3://b/../p")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> config("s3:///p")).hasMessageContaining("s3://bucket/prefix");
+    }
+
+    @Test
+    void secretsStayOutOfToString()
+    {
+        S3StoreConfig config = config("s3://b/p?access-key-id=AKIAEXAMPLE&secret-access-key=topsecret&session-token=tok");
+        assertThat(config.toString()).doesNotContain("AKIAEXAMPLE").doesNotContain("topsecret").doesNotContain("tok,").contains("redacted");
+        assertThat(config.location()).isEqualTo(URI.create("s3://b/p/"));
+    }
+
+    private static S3StoreConfig config(String uri)
+    {
+        return S3StoreConfig.from(URI.create(uri), Map.of(), Map.of(), Map.of());
+    }
+}
