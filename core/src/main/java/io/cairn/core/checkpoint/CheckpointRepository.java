@@ -257,10 +257,10 @@ public final class CheckpointRepository
     private Manifest.FileEntry putFile(String path, InputStream in)
             throws IOException
     {
+        // the whole-file hash is sequential and stays here; chunk hashes and uploads run on the upload threads
         MessageDigest whole = sha256();
-        List<String> chunks = new ArrayList<>();
-        List<Future<?>> pending = new ArrayList<>();
-        // bounds the chunk buffers held in memory while they upload
+        List<Future<String>> chunks = new ArrayList<>();
+        // bounds the chunk buffers held in memory while they hash and upload
         Semaphore buffers = new Semaphore(uploadThreads * 2);
         long size = 0;
         try {
@@ -271,39 +271,39 @@ public final class CheckpointRepository
                 }
                 size += chunk.length;
                 whole.update(chunk);
-                String hash = RepositoryLayout.hex(sha256().digest(chunk));
-                chunks.add(hash);
                 buffers.acquireUninterruptibly();
-                pending.add(uploads.submit(() -> {
+                chunks.add(uploads.submit(() -> {
                     try {
+                        String hash = RepositoryLayout.hex(sha256().digest(chunk));
                         uploadChunk(hash, chunk);
+                        return hash;
                     }
                     finally {
                         buffers.release();
                     }
-                    return null;
                 }));
                 if (chunk.length < descriptor.chunkSize()) {
                     break;
                 }
             }
-            for (Future<?> future : pending) {
-                future.get();
+            List<String> hashes = new ArrayList<>(chunks.size());
+            for (Future<String> chunk : chunks) {
+                hashes.add(chunk.get());
             }
+            return new Manifest.FileEntry(path, size, RepositoryLayout.hex(whole.digest()), List.copyOf(hashes));
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while uploading " + path, e);
         }
         catch (ExecutionException e) {
-            pending.forEach(future -> future.cancel(false));
+            chunks.forEach(future -> future.cancel(false));
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw new IOException("Cannot upload a chunk of " + path + " to " + store.location() + ": " + io.getMessage(), io);
             }
             throw new IOException("Cannot upload a chunk of " + path + " to " + store.location(), cause);
         }
-        return new Manifest.FileEntry(path, size, RepositoryLayout.hex(whole.digest()), List.copyOf(chunks));
     }
 
     private void uploadChunk(String hash, byte[] chunk)
