@@ -51,6 +51,10 @@ final class S3Errors
             }
             return new IOException("Cannot " + action + " " + where + ": " + advice, cause);
         }
+        if (cause instanceof SdkClientException && String.valueOf(cause.getMessage()).startsWith("Unable to load credentials")) {
+            return new IOException("Cannot " + action + " " + where + ": no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, "
+                    + "or the settings " + S3StoreConfig.ACCESS_KEY_ID + " and " + S3StoreConfig.SECRET_ACCESS_KEY, cause);
+        }
         if (cause instanceof SdkClientException) {
             return new IOException("Cannot " + action + " " + where + ": cannot reach the S3 endpoint " + endpoint + " (" + firstLine(cause)
                     + "); check the endpoint setting and the network", cause);

@@ -6,7 +6,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
@@ -65,6 +70,38 @@ class TestS3StoreSetup
                 .hasMessageContaining("s3://present/")
                 .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("credentials were rejected", "access denied"))
                 .hasMessageNotContaining("wrong-secret-value");
+    }
+
+    @Test
+    void missingCredentialsSayWhereToPutThem()
+            throws IOException
+    {
+        Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null, "the environment has AWS credentials");
+        Path empty = Files.createTempFile("aws-empty-", ".ini");
+        Map<String, String> saved = new java.util.HashMap<>();
+        for (String property : List.of("aws.configFile", "aws.sharedCredentialsFile", "aws.disableEc2Metadata")) {
+            saved.put(property, System.getProperty(property));
+        }
+        System.setProperty("aws.configFile", empty.toString());
+        System.setProperty("aws.sharedCredentialsFile", empty.toString());
+        System.setProperty("aws.disableEc2Metadata", "true");
+        try {
+            assertThatThrownBy(() -> stores().open("s3://present/x?endpoint=" + server.endpoint() + "&path-style=true&max-attempts=1"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no AWS credentials found")
+                    .hasMessageContaining("access-key-id");
+        }
+        finally {
+            saved.forEach((property, value) -> {
+                if (value == null) {
+                    System.clearProperty(property);
+                }
+                else {
+                    System.setProperty(property, value);
+                }
+            });
+            Files.deleteIfExists(empty);
+        }
     }
 
     @Test
