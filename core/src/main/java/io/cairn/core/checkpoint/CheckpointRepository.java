@@ -13,7 +13,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +43,8 @@ import static java.util.Objects.requireNonNull;
  * commits, runs. Everything above the store SPI (chunking, dedupe, manifests, verification, garbage
  * collection) lives here once for every backend.
  *
- * <p>Thread-safe. Manifests are immutable once committed, so parsed ones are cached by key.
+ * <p>Thread-safe. Manifests are immutable once committed, so parsed ones are cached by key. The
+ * repository owns its store: {@link #close()} closes it.
  */
 public final class CheckpointRepository
         implements AutoCloseable
@@ -607,15 +606,5 @@ public final class CheckpointRepository
     {
         uploads.shutdownNow();
         store.close();
-    }
-
-    Map<String, Manifest> cachedManifests()
-    {
-        return new HashMap<>(manifestCache);
-    }
-
-    static UncheckedIOException unchecked(IOException e)
-    {
-        return new UncheckedIOException(e.getMessage(), e);
     }
 }

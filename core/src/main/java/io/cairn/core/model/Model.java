@@ -96,17 +96,7 @@ public final class Model
      */
     public StepMetrics trainStep(TFloat32 batchInput, TFloat32 batchLabels)
     {
-        Session.Runner runner = session.runner()
-                .feed(input, batchInput)
-                .feed(labels, batchLabels)
-                .addTarget(trainOp)
-                .fetch(loss);
-        accuracy.ifPresent(runner::fetch);
-        try (Result result = runner.run()) {
-            float lossValue = ((TFloat32) result.get(0)).getFloat();
-            double accuracyValue = accuracy.isPresent() ? ((TFloat32) result.get(1)).getFloat() : Double.NaN;
-            return new StepMetrics(lossValue, accuracyValue);
-        }
+        return run(batchInput, batchLabels, true);
     }
 
     public StepMetrics trainStep(float[][] batchInput, float[][] batchLabels)
@@ -121,10 +111,18 @@ public final class Model
      */
     public StepMetrics evaluate(TFloat32 batchInput, TFloat32 batchLabels)
     {
+        return run(batchInput, batchLabels, false);
+    }
+
+    private StepMetrics run(TFloat32 batchInput, TFloat32 batchLabels, boolean train)
+    {
         Session.Runner runner = session.runner()
                 .feed(input, batchInput)
                 .feed(labels, batchLabels)
                 .fetch(loss);
+        if (train) {
+            runner.addTarget(trainOp);
+        }
         accuracy.ifPresent(runner::fetch);
         try (Result result = runner.run()) {
             float lossValue = ((TFloat32) result.get(0)).getFloat();

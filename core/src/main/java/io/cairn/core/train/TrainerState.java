@@ -53,6 +53,15 @@ public record TrainerState(
         return new TrainerState(step, 0, 0, 0, 0, 0, false, 0, 0, 0, Map.of());
     }
 
+    /**
+     * The state of a custom training loop that counts steps and epochs: {@code epoch} epochs done and
+     * {@code batchInEpoch} batches of the next.
+     */
+    public static TrainerState at(long step, int epoch, int batchInEpoch)
+    {
+        return new TrainerState(step, epoch, batchInEpoch, 0, 0, 0, false, 0, 0, 0, Map.of());
+    }
+
     public static TrainerState start(long seed, int batchSize, int datasetSize, boolean shuffle)
     {
         return new TrainerState(0, 0, 0, seed, batchSize, datasetSize, shuffle, 0, 0, 0, Map.of());
