@@ -31,6 +31,7 @@ import java.io.UncheckedIOException;
                 VerifyCommand.class,
                 ExportCommand.class,
                 GcCommand.class,
+                BenchCommand.class,
         })
 public final class CairnCommand
         implements Runnable
@@ -45,7 +46,7 @@ public final class CairnCommand
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of train, ls, inspect, verify, export, gc");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of train, ls, inspect, verify, export, gc, bench");
     }
 
     /**

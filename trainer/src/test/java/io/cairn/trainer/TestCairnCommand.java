@@ -196,6 +196,31 @@ class TestCairnCommand
     }
 
     @Test
+    void benchComparesSavedModelExportsWithCairnSavesSideBySide()
+    {
+        CliRun bench = cairn("bench", "--store", temp.resolve("bench").toString(), "--epochs", "1", "--save-every-steps", "16", "--json");
+        assertThat(bench.exitCode()).as(bench.toString()).isZero();
+        Map<String, JsonNode> cases = new java.util.LinkedHashMap<>();
+        bench.json().get("cases").forEach(row -> cases.put(row.get("case").asText(), row));
+        assertThat(cases).containsOnlyKeys("no saves", "SavedModel export per save (sync)", "Cairn FULL (--sync)", "Cairn FULL (async)", "Cairn STATE (async)", "Cairn WEIGHTS (async)");
+        assertThat(cases.get("no saves").get("saves").asInt()).isZero();
+        cases.values().stream().skip(1).forEach(row -> assertThat(row.get("saves").asInt()).as(row.toString()).isEqualTo(2));
+        // a FULL save writes what a SavedModel export writes, but stores saved_model.pb once
+        JsonNode export = cases.get("SavedModel export per save (sync)");
+        JsonNode full = cases.get("Cairn FULL (async)");
+        assertThat(full.get("storedBytes").asLong()).isLessThan(full.get("logicalBytes").asLong());
+        assertThat(full.get("storedBytes").asLong()).isLessThan(export.get("storedBytes").asLong());
+        assertThat(cases.get("Cairn WEIGHTS (async)").get("logicalBytes").asLong()).isLessThan(cases.get("Cairn STATE (async)").get("logicalBytes").asLong());
+    }
+
+    @Test
+    void benchChildLocationsKeepTheQuery()
+    {
+        assertThat(BenchCommand.child("s3://b/p?endpoint=http://h:1&path-style=true", "x")).isEqualTo("s3://b/p/x?endpoint=http://h:1&path-style=true");
+        assertThat(BenchCommand.child("file:/tmp/a/", "x")).isEqualTo("file:/tmp/a/x");
+    }
+
+    @Test
     void badFlagsExitTwoWithOneLineReason()
     {
         assertUsageError(cairn("train", "--store", temp.toString(), "--bogus"), "Unknown option: '--bogus'");

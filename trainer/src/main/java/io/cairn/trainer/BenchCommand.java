@@ -1,0 +1,228 @@
+package io.cairn.trainer;
+
+import io.cairn.core.checkpoint.CheckpointCallback;
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.Checkpointer;
+import io.cairn.core.checkpoint.CheckpointerOptions;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.checkpoint.SavePolicies;
+import io.cairn.core.data.Dataset;
+import io.cairn.core.model.Model;
+import io.cairn.core.store.CheckpointStores;
+import io.cairn.core.train.FitOptions;
+import io.cairn.core.train.FitResult;
+import io.cairn.core.train.Trainer;
+import io.cairn.core.train.TrainingCallback;
+import io.cairn.core.train.TrainingLogs;
+import org.tensorflow.SavedModelBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The side-by-side benchmark: the same training with no saves, with a synchronous SavedModel export
+ * on the training thread every N steps (what Keras' {@code ModelCheckpoint} and the seed's examples
+ * do), and with Cairn's saves of each kind, synchronous and asynchronous. Each Cairn case writes a
+ * fresh repository under {@code --store}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train the same model with no saves, with Keras-style synchronous SavedModel exports, and with Cairn's saves; compare stall, time and bytes.")
+final class BenchCommand
+        implements Callable<Integer>
+{
+    private final Console console;
+
+    @Option(names = "--store", required = true, paramLabel = "URI", description = "Where the Cairn cases write (one new repository per case below it).")
+    String store;
+
+    @Option(names = "--model", defaultValue = "mlp:100,10,5", paramLabel = "mlp:A,...,Z", description = "Model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--data", defaultValue = "random:1000", paramLabel = "random:N|csv:PATH", description = "Data (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--save-every-steps", defaultValue = "50", paramLabel = "N", description = "Save interval of every saving case (default: ${DEFAULT-VALUE}).")
+    long saveEverySteps;
+
+    @Option(names = "--json", description = "Print the results as JSON on stdout.")
+    boolean json;
+
+    BenchCommand(Console console)
+    {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        // the same checks and messages as train
+        TrainConfig config = new TrainConfig(store, ModelSpec.parse(model), DataSpec.parse(data), epochs, batch, seed, SaveKind.FULL,
+                java.util.OptionalLong.of(saveEverySteps), java.util.Optional.empty(), java.util.OptionalInt.empty(), java.util.Optional.empty(),
+                java.util.OptionalInt.empty(), java.util.OptionalLong.empty(), java.util.OptionalInt.empty(), false, false, java.util.OptionalLong.empty(), false,
+                java.util.Optional.empty(), json);
+        Dataset dataset = config.data().load(config.model(), seed);
+        String prefix = "bench-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+
+        // warm up the JIT and TF once, unreported, so the first case is not penalised
+        fit(config, dataset, List.of(), Math.min(epochs, 1));
+
+        List<Map<String, Object>> results = new ArrayList<>();
+        results.add(result("no saves", fit(config, dataset, List.of(), epochs), List.of(), 0, 0));
+        results.add(savedModelExports(config, dataset));
+        results.add(cairn(config, dataset, SaveKind.FULL, true, prefix + "-full-sync"));
+        results.add(cairn(config, dataset, SaveKind.FULL, false, prefix + "-full"));
+        results.add(cairn(config, dataset, SaveKind.STATE, false, prefix + "-state"));
+        results.add(cairn(config, dataset, SaveKind.WEIGHTS, false, prefix + "-weights"));
+
+        console.err().printf(Locale.ROOT, "%-34s %8s %10s %12s %12s %14s %14s%n", "CASE", "SAVES", "TRAIN s", "STALL med ms", "STALL p95 ms", "WRITTEN bytes", "STORED bytes");
+        for (Map<String, Object> row : results) {
+            console.err().printf(Locale.ROOT, "%-34s %8d %10.3f %12.2f %12.2f %14d %14d%n", row.get("case"), row.get("saves"), row.get("trainSeconds"),
+                    row.get("stallMedianMillis"), row.get("stallP95Millis"), row.get("logicalBytes"), row.get("storedBytes"));
+        }
+        if (json) {
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("model", config.model().toString());
+            document.put("data", config.data().toString());
+            document.put("epochs", epochs);
+            document.put("batch", batch);
+            document.put("saveEverySteps", saveEverySteps);
+            document.put("cases", results);
+            Json.print(console.out(), document);
+        }
+        return CairnCommand.OK;
+    }
+
+    private Map<String, Object> savedModelExports(TrainConfig config, Dataset dataset)
+            throws IOException
+    {
+        Path directory = Files.createTempDirectory("cairn-bench-savedmodel-");
+        List<Double> stalls = new ArrayList<>();
+        try (Model trained = config.model().build(seed)) {
+            TrainingCallback export = new TrainingCallback()
+            {
+                @Override
+                public void onBatchEnd(TrainingLogs logs)
+                {
+                    if (logs.step() % saveEverySteps != 0) {
+                        return;
+                    }
+                    long started = System.nanoTime();
+                    try {
+                        SavedModelBundle.exporter(directory.resolve("model_step_" + logs.step()).toString())
+                                .withSession(trained.session())
+                                .withSignature(trained.servingSignature())
+                                .export();
+                    }
+                    catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    stalls.add((System.nanoTime() - started) / 1e6);
+                }
+            };
+            FitResult result = new Trainer(trained).fit(dataset, FitOptions.of(epochs, batch, seed), List.of(export));
+            long bytes = treeSize(directory);
+            return result("SavedModel export per save (sync)", result, stalls, bytes, bytes);
+        }
+        finally {
+            io.cairn.trainer.Trees.delete(directory);
+        }
+    }
+
+    private Map<String, Object> cairn(TrainConfig config, Dataset dataset, SaveKind kind, boolean sync, String name)
+            throws IOException
+    {
+        String uri = child(store, name);
+        try (CheckpointRepository repository = CheckpointRepository.create(CheckpointStores.discover().open(uri));
+                Model trained = config.model().build(seed)) {
+            Checkpointer checkpointer = Checkpointer.startRun(repository, trained, CheckpointerOptions.defaults().withSync(sync));
+            FitResult result;
+            try (checkpointer) {
+                result = new Trainer(trained).fit(dataset, FitOptions.of(epochs, batch, seed),
+                        List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(saveEverySteps), kind, false)));
+                checkpointer.awaitPending();
+            }
+            List<Manifest> manifests = repository.checkpoints(checkpointer.run());
+            long logical = manifests.stream().mapToLong(Manifest::bytes).sum();
+            Map<String, Long> chunks = new HashMap<>();
+            for (Manifest manifest : manifests) {
+                for (Manifest.FileEntry file : manifest.files()) {
+                    for (int i = 0; i < file.chunks().size(); i++) {
+                        chunks.put(file.chunks().get(i), Math.min(manifest.chunkSize(), file.size() - (long) i * manifest.chunkSize()));
+                    }
+                }
+            }
+            String label = "Cairn " + kind + (sync ? " (--sync)" : " (async)");
+            return result(label, result, checkpointer.stallMillis(), logical, chunks.values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    private FitResult fit(TrainConfig config, Dataset dataset, List<TrainingCallback> callbacks, int epochCount)
+    {
+        try (Model trained = config.model().build(seed)) {
+            return new Trainer(trained).fit(dataset, FitOptions.of(epochCount, batch, seed), callbacks);
+        }
+    }
+
+    private static Map<String, Object> result(String name, FitResult fit, List<Double> stalls, long logicalBytes, long storedBytes)
+    {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("case", name);
+        row.put("saves", stalls.size());
+        row.put("trainSeconds", fit.trainSeconds());
+        row.put("stallMedianMillis", TrainingRun.percentile(stalls, 0.5));
+        row.put("stallP95Millis", TrainingRun.percentile(stalls, 0.95));
+        row.put("logicalBytes", logicalBytes);
+        row.put("storedBytes", storedBytes);
+        return row;
+    }
+
+    /**
+     * The URI of a child location: {@code s3://b/p?x=y} and {@code n} give {@code s3://b/p/n?x=y}.
+     */
+    static String child(String uri, String name)
+    {
+        int query = uri.indexOf('?');
+        String base = query < 0 ? uri : uri.substring(0, query);
+        String rest = query < 0 ? "" : uri.substring(query);
+        return base.replaceAll("/+$", "") + "/" + name + rest;
+    }
+
+    private static long treeSize(Path directory)
+            throws IOException
+    {
+        try (Stream<Path> walk = Files.walk(directory)) {
+            return walk.filter(Files::isRegularFile).mapToLong(path -> {
+                try {
+                    return Files.size(path);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+}
