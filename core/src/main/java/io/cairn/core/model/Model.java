@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,6 +48,7 @@ public final class Model
     private final Optional<Operand<TFloat32>> accuracy;
     private final Op trainOp;
     private final List<Op> initializers;
+    private final List<InitialValue> initialValues;
     private final List<ModelVariable> variables;
     private final Map<String, ModelVariable> variablesByName;
     private final String description;
@@ -62,6 +64,7 @@ public final class Model
         this.accuracy = Optional.ofNullable(builder.accuracy);
         this.trainOp = requireNonNull(builder.trainOp, "trainOp is not set");
         this.initializers = List.copyOf(builder.initializers);
+        this.initialValues = List.copyOf(builder.initialValues);
         this.variables = List.copyOf(variables);
         this.description = builder.description;
         Map<String, ModelVariable> byName = new LinkedHashMap<>();
@@ -83,8 +86,20 @@ public final class Model
     {
         Session.Runner runner = session.runner();
         initializers.forEach(runner::addTarget);
-        if (!runner.isEmpty()) {
-            runner.run().close();
+        List<Tensor> fed = new ArrayList<>();
+        try {
+            for (InitialValue initialValue : initialValues) {
+                Tensor value = initialValue.value().get();
+                fed.add(value);
+                runner.feed(initialValue.placeholder(), value);
+                runner.addTarget(initialValue.assign());
+            }
+            if (!runner.isEmpty()) {
+                runner.run().close();
+            }
+        }
+        finally {
+            fed.forEach(Tensor::close);
         }
         // initializers registered by tf.variable(init) in wrapped graphs
         session.initialize();
@@ -267,6 +282,7 @@ public final class Model
         private final Ops tf;
         private final Map<String, VariableEntry> variables = new LinkedHashMap<>();
         private final List<Op> initializers = new ArrayList<>();
+        private final List<InitialValue> initialValues = new ArrayList<>();
         private Operand<TFloat32> input;
         private Operand<TFloat32> labels;
         private Operand<TFloat32> output;
@@ -320,6 +336,17 @@ public final class Model
         public Builder initializer(Op initializer)
         {
             initializers.add(requireNonNull(initializer, "initializer is null"));
+            return this;
+        }
+
+        /**
+         * An initializer fed at {@link Model#initialize()}: {@code assign} reads {@code placeholder}, which
+         * gets a tensor from {@code value}. Unlike a constant, the value is not stored in the graph, so a
+         * SavedModel's {@code saved_model.pb} stays the size of the graph, not of the weights.
+         */
+        public Builder initializer(Op assign, Operand<?> placeholder, Supplier<? extends Tensor> value)
+        {
+            initialValues.add(new InitialValue(requireNonNull(assign, "assign is null"), requireNonNull(placeholder, "placeholder is null"), requireNonNull(value, "value is null")));
             return this;
         }
 
@@ -399,5 +426,9 @@ public final class Model
         }
 
         private record VariableEntry(Operand<?> variable, VariableRole role) {}
+    }
+
+    private record InitialValue(Op assign, Operand<?> placeholder, Supplier<? extends Tensor> value)
+    {
     }
 }

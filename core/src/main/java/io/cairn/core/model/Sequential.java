@@ -125,8 +125,8 @@ public final class Sequential
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             String prefix = "dense_" + (i + 1);
-            Variable<TFloat32> kernel = variable(model, tf, prefix + "_kernel", new long[] {fanIn, layer.units()}, glorotUniform(random.split(), fanIn, layer.units()), VariableRole.WEIGHT);
-            Variable<TFloat32> bias = variable(model, tf, prefix + "_bias", new long[] {layer.units()}, new float[layer.units()], VariableRole.WEIGHT);
+            Variable<TFloat32> kernel = variable(model, tf, prefix + "_kernel", new long[] {fanIn, layer.units()}, glorotUniform(random.split().nextLong(), fanIn, layer.units()), VariableRole.WEIGHT);
+            Variable<TFloat32> bias = variable(model, tf, prefix + "_bias", new long[] {layer.units()}, filled(0f), VariableRole.WEIGHT);
             weights.add(kernel);
             weights.add(bias);
             logits = tf.nn.biasAdd(tf.linalg.matMul(activations, kernel), bias);
@@ -144,15 +144,7 @@ public final class Sequential
                 tf.dtypes.cast(tf.math.equal(tf.math.argMax(output, tf.constant(1)), tf.math.argMax(y, tf.constant(1))), TFloat32.class),
                 tf.constant(0));
 
-        Optimizer.SlotFactory slots = (name, shape, initialValue) -> {
-            long size = 1;
-            for (long dimension : shape) {
-                size *= dimension;
-            }
-            float[] values = new float[Math.toIntExact(size)];
-            java.util.Arrays.fill(values, initialValue);
-            return variable(model, tf, name, shape, values, VariableRole.OPTIMIZER);
-        };
+        Optimizer.SlotFactory slots = (name, shape, initialValue) -> variable(model, tf, name, shape, filled(initialValue), VariableRole.OPTIMIZER);
         model.trainOp(optimizer.minimize(tf, lossValue, weights, slots));
 
         return model.input(x)
@@ -183,23 +175,46 @@ public final class Sequential
         return tf.math.neg(tf.math.mean(tf.reduceSum(tf.math.mul(labels, tf.math.log(clipped)), tf.constant(1)), tf.constant(0)));
     }
 
-    private static Variable<TFloat32> variable(Model.Builder model, Ops tf, String name, long[] shape, float[] initial, VariableRole role)
+    /**
+     * A variable set at {@link Model#initialize()} from values computed then (from the seed), fed
+     * through a placeholder: the graph holds no copy of the initial weights.
+     */
+    private static Variable<TFloat32> variable(Model.Builder model, Ops tf, String name, long[] shape, InitialValues initial, VariableRole role)
     {
         Variable<TFloat32> variable = tf.withName(name).variable(Shape.of(shape), TFloat32.class);
-        Operand<TFloat32> value = tf.constant(Shape.of(shape), DataBuffers.of(initial, true, false));
-        model.initializer(tf.withName(name + "_init").assign(variable, value));
+        Placeholder<TFloat32> value = tf.withName(name + "_initial_value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+        int size = Math.toIntExact(Shape.of(shape).size());
+        model.initializer(tf.withName(name + "_init").assign(variable, value), value,
+                () -> TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(initial.values(size), true, false)));
         model.variable(variable, role);
         return variable;
     }
 
-    private static float[] glorotUniform(SplittableRandom random, int fanIn, int fanOut)
+    private interface InitialValues
+    {
+        float[] values(int size);
+    }
+
+    private static InitialValues filled(float value)
+    {
+        return size -> {
+            float[] values = new float[size];
+            java.util.Arrays.fill(values, value);
+            return values;
+        };
+    }
+
+    private static InitialValues glorotUniform(long seed, int fanIn, int fanOut)
     {
         double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-        float[] values = new float[fanIn * fanOut];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextDouble(-limit, limit);
-        }
-        return values;
+        return size -> {
+            SplittableRandom random = new SplittableRandom(seed);
+            float[] values = new float[size];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) random.nextDouble(-limit, limit);
+            }
+            return values;
+        };
     }
 
     private record Layer(int units, Activation activation) {}
