@@ -3,7 +3,6 @@ package io.cairn.trainer;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
-import io.cairn.core.checkpoint.CheckpointException;
 import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.checkpoint.ModelMismatchException;
 import picocli.CommandLine;
@@ -105,10 +104,6 @@ public final class CairnCommand
             }
             else if (cause instanceof UncheckedIOException unchecked && unchecked.getCause() != null) {
                 cause = unchecked.getCause();
-            }
-            else if (cause instanceof CheckpointException checkpoint && checkpoint.getCause() != null
-                    && !(checkpoint instanceof CorruptCheckpointException) && checkpoint.getMessage().startsWith("A background save")) {
-                return checkpoint;
             }
             else {
                 return cause;

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -79,7 +80,7 @@ final class TrainingRun
             console.err().println("Starting run " + checkpointer.run() + " in " + location + " (" + model.description() + ", " + data.description() + ")");
             return checkpointer;
         }
-        java.util.Optional<String> existing = config.run().isPresent() ? config.run() : repository.newestRun();
+        Optional<String> existing = config.run().isPresent() ? config.run() : repository.newestRun();
         Checkpointer checkpointer = Checkpointer.resumeRun(repository, model, options, config.run());
         if (checkpointer.resumedFrom().isPresent()) {
             Manifest from = checkpointer.resumedFrom().get();

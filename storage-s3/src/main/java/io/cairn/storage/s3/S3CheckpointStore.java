@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Error;
 
-import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -410,10 +409,5 @@ final class S3CheckpointStore
             }
             return read;
         }
-    }
-
-    static ByteArrayInputStream empty()
-    {
-        return new ByteArrayInputStream(new byte[0]);
     }
 }
