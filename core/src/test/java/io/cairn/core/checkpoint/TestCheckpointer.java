@@ -247,6 +247,38 @@ class TestCheckpointer
     }
 
     @Test
+    void restoresLatestCommitAfterACrashMidSave()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
+        float[][] probe = {new float[100]};
+        probe[0][7] = 1;
+        float[][] atStepTen;
+        String run;
+        try (Model model = SeedTraining.model()) {
+            Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults());
+            run = checkpointer.run();
+            checkpointer.save(SaveKind.STATE, TrainerState.atStep(10), Map.of());
+            checkpointer.awaitPending();
+            atStepTen = model.predict(probe);
+            model.trainStep(new float[][] {probe[0]}, new float[][] {{1, 0, 0, 0, 0}});
+            // the store dies while step 20 is being written: some of its chunks may land, its manifest cannot
+            store.failWritesWith(new IOException("connection reset (injected)"));
+            checkpointer.save(SaveKind.STATE, TrainerState.atStep(20), Map.of());
+            assertThatThrownBy(checkpointer::close).hasMessageContaining("connection reset (injected)");
+            store.failWritesWith(null);
+        }
+        assertThat(repository.checkpoints(run)).extracting(Manifest::step).containsExactly(10L);
+        try (Model restarted = SeedTraining.model();
+                Checkpointer resumed = Checkpointer.resumeRun(repository, restarted, CheckpointerOptions.defaults(), Optional.empty())) {
+            assertThat(resumed.run()).isEqualTo(run);
+            assertThat(resumed.resumedFrom()).map(Manifest::step).contains(10L);
+            assertThat(restarted.predict(probe)).isDeepEqualTo(atStepTen);
+        }
+    }
+
+    @Test
     void syncSaveCommitsBeforeReturning()
             throws IOException
     {
