@@ -54,6 +54,8 @@ public final class CheckpointRepository
     private final ExecutorService uploads;
     private final int uploadThreads;
     private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
+    // chunks this repository wrote or saw present: unchanged layers cost no request after their first save
+    private final Set<String> knownChunks = ConcurrentHashMap.newKeySet();
 
     private CheckpointRepository(CheckpointStore store, RepositoryDescriptor descriptor, int uploadThreads)
     {
@@ -308,10 +310,14 @@ public final class CheckpointRepository
     private void uploadChunk(String hash, byte[] chunk)
             throws IOException
     {
+        if (knownChunks.contains(hash)) {
+            return;
+        }
         String key = RepositoryLayout.chunkKey(hash);
         if (!store.exists(key)) {
             store.write(key, new ByteArrayInputStream(chunk), chunk.length);
         }
+        knownChunks.add(hash);
     }
 
     /**
@@ -524,6 +530,7 @@ public final class CheckpointRepository
         Set<String> candidates = new HashSet<>();
         manifests.forEach(manifest -> manifest.files().forEach(file -> candidates.addAll(file.chunks())));
         candidates.removeAll(referencedChunks());
+        knownChunks.removeAll(candidates);
         store.delete(candidates.stream().map(RepositoryLayout::chunkKey).toList());
         return candidates.size();
     }
@@ -549,6 +556,7 @@ public final class CheckpointRepository
             }
         }
         if (!dryRun) {
+            unreferenced.forEach(key -> RepositoryLayout.chunkHash(key).ifPresent(knownChunks::remove));
             store.delete(unreferenced);
         }
         return new GcResult(chunkCount, referenced.size(), unreferenced);
