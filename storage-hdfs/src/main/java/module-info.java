@@ -1,6 +1,12 @@
 /**
- * Cairn's HDFS store (planned: issue #4). Not implemented yet: the module builds so the reactor has its final shape.
+ * Cairn's {@code hdfs:} (and {@code viewfs:}) checkpoint store, on the shaded Hadoop client.
  */
 module io.cairn.storage.hdfs {
     requires io.cairn.core;
+    requires hadoop.client.api;
+    requires org.slf4j;
+
+    provides io.cairn.core.store.CheckpointStoreProvider with
+            io.cairn.storage.hdfs.HdfsCheckpointStoreProvider,
+            io.cairn.storage.hdfs.ViewFsCheckpointStoreProvider;
 }

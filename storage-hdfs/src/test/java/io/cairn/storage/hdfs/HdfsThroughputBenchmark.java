@@ -1,0 +1,138 @@
+package io.cairn.storage.hdfs;
+
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.store.CheckpointStores;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Write and read MB/s of one checkpoint-sized file (default 300 MB) through Cairn's repository (4 MiB
+ * chunks, SHA-256, parallel uploads, one hsynced temp file and one rename per chunk, hash-verified
+ * reads) next to a plain Hadoop {@code FileSystem} create and open of the same bytes (one file, no
+ * hsync, as {@code hdfs dfs -put} writes), against one MiniDFSCluster on 127.0.0.1 in the same run.
+ * Not a test: run it with {@code java -cp} on the test class path (see this module's README).
+ */
+public final class HdfsThroughputBenchmark
+{
+    private static final int COPY_BUFFER = 1 << 20;
+
+    private HdfsThroughputBenchmark() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path file = Files.createTempFile("cairn-hdfs-bench-", ".data");
+        // the cluster's blocks go to a temp directory unless -Dcairn.minihdfs.basedir says where
+        Path clusterDirectory = null;
+        if (System.getProperty(MiniHdfs.BASE_DIRECTORY_PROPERTY) == null) {
+            clusterDirectory = Files.createTempDirectory("cairn-hdfs-bench-cluster-");
+            System.setProperty(MiniHdfs.BASE_DIRECTORY_PROPERTY, clusterDirectory.toString());
+        }
+        try (MiniHdfs hdfs = MiniHdfs.start()) {
+            writeRandom(file, megabytes);
+            long bytes = Files.size(file);
+            Configuration plainConfiguration = new Configuration(hdfs.fileSystem().getConf());
+            MiniHdfs.CLIENT_SETTINGS.forEach(plainConfiguration::set);
+            for (int round = 1; round <= rounds; round++) {
+                String prefix = "/bench/round-" + round;
+
+                // plain Hadoop client: one file, created and read back whole
+                double plainWrite;
+                double plainRead;
+                try (FileSystem plain = FileSystem.newInstance(hdfs.location("/"), plainConfiguration)) {
+                    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(prefix + "-plain/blob");
+                    long started = System.nanoTime();
+                    try (InputStream in = Files.newInputStream(file); FSDataOutputStream out = plain.create(target)) {
+                        copy(in, out);
+                    }
+                    plainWrite = seconds(started);
+                    started = System.nanoTime();
+                    long read;
+                    try (FSDataInputStream in = plain.open(target)) {
+                        read = copy(in, OutputStream.nullOutputStream());
+                    }
+                    plainRead = seconds(started);
+                    if (read != bytes) {
+                        throw new IllegalStateException("Plain read returned " + read + " bytes");
+                    }
+                }
+
+                // Cairn: chunk, hash, write missing chunks in parallel; read back verifying every hash
+                double cairnWrite;
+                double cairnRead;
+                try (CheckpointRepository repository = CheckpointRepository.create(CheckpointStores.of(new HdfsCheckpointStoreProvider()).open(hdfs.uri(prefix + "-cairn")),
+                        Integer.getInteger("cairn.bench.chunkSize", 4 << 20), Integer.getInteger("cairn.bench.uploadThreads", 4))) {
+                    long started = System.nanoTime();
+                    Manifest.FileEntry entry = repository.putFile("variables/variables.data-00000-of-00001", file);
+                    cairnWrite = seconds(started);
+                    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "bench", 1, 0, SaveKind.WEIGHTS, "2026-01-01T00:00:00Z", Map.of(),
+                            new Manifest.ModelInfo("bench", "0".repeat(64)), repository.chunkSize(), List.of(entry), List.of(), null);
+                    started = System.nanoTime();
+                    repository.readFile(manifest, entry, OutputStream.nullOutputStream());
+                    cairnRead = seconds(started);
+                }
+                System.out.printf(Locale.ROOT, "{\"round\": %d, \"megabytes\": %.1f, \"cairnWriteMBps\": %.1f, \"plainWriteMBps\": %.1f, \"cairnReadMBps\": %.1f, \"plainReadMBps\": %.1f}%n",
+                        round, bytes / 1e6, bytes / 1e6 / cairnWrite, bytes / 1e6 / plainWrite, bytes / 1e6 / cairnRead, bytes / 1e6 / plainRead);
+            }
+        }
+        finally {
+            Files.deleteIfExists(file);
+            if (clusterDirectory != null) {
+                // MiniHdfs.close deleted its own directory inside
+                Files.deleteIfExists(clusterDirectory);
+            }
+        }
+        // the MiniDFSCluster's web servers leave non-daemon threads behind
+        System.exit(0);
+    }
+
+    private static long copy(InputStream in, OutputStream out)
+            throws Exception
+    {
+        byte[] buffer = new byte[COPY_BUFFER];
+        long total = 0;
+        for (int count; (count = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, count);
+            total += count;
+        }
+        return total;
+    }
+
+    private static void writeRandom(Path file, int megabytes)
+            throws Exception
+    {
+        SplittableRandom random = new SplittableRandom(1);
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < megabytes; i++) {
+                for (int j = 0; j < block.length; j += 8) {
+                    long value = random.nextLong();
+                    for (int k = 0; k < 8; k++) {
+                        block[j + k] = (byte) (value >>> (8 * k));
+                    }
+                }
+                out.write(block);
+            }
+        }
+    }
+
+    private static double seconds(long started)
+    {
+        return (System.nanoTime() - started) / 1e9;
+    }
+}
