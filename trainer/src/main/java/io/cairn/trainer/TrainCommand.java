@@ -2,12 +2,10 @@ package io.cairn.trainer;
 
 import com.google.inject.Guice;
 import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.config.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -100,7 +98,7 @@ final class TrainCommand
                 seed,
                 SaveKind.parse(mode),
                 saveEverySteps == null ? OptionalLong.empty() : OptionalLong.of(saveEverySteps),
-                Optional.ofNullable(saveEvery).map(TrainCommand::parseDuration),
+                Optional.ofNullable(saveEvery).map(value -> Settings.duration("--save-every", value)),
                 saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(saveEveryEpochs),
                 Optional.ofNullable(saveBest).map(TrainConfig.Monitor::parse),
                 keepLast == null ? OptionalInt.empty() : OptionalInt.of(keepLast),
@@ -115,28 +113,5 @@ final class TrainCommand
         return Guice.createInjector(new StoreModule(store, true), new TrainModule(config, console))
                 .getInstance(TrainingRun.class)
                 .run();
-    }
-
-    static Duration parseDuration(String text)
-    {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (value.startsWith("pt") || value.startsWith("p")) {
-                return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-            }
-            if (value.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            }
-            long amount = Long.parseLong(value.substring(0, value.length() - 1));
-            return switch (value.charAt(value.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> throw new NumberFormatException();
-            };
-        }
-        catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("--save-every " + text + ": expected a duration such as 30s, 5m, 1h or PT90S");
-        }
     }
 }

@@ -230,7 +230,7 @@ class TestCairnCommand
         assertUsageError(cairn("train", "--store", temp.toString(), "--mode", "everything"), "expected full, weights or state");
         assertUsageError(cairn("train", "--store", temp.toString(), "--model", "cnn:3"), "Unknown --model");
         assertUsageError(cairn("train", "--store", temp.toString(), "--data", "random:x"), "random:x");
-        assertUsageError(cairn("train", "--store", temp.toString(), "--save-every", "soon"), "--save-every soon");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--save-every", "soon"), "--save-every must be a positive duration such as 30s");
         assertUsageError(cairn("train", "--store", temp.toString(), "--save-best", "f1"), "unknown metric 'f1'");
         assertUsageError(cairn("train", "--store", temp.toString(), "--run", "x"), "--run");
         assertUsageError(cairn("inspect", "--store", temp.toString()), "--step");

@@ -1,6 +1,7 @@
 package io.cairn.storage.hdfs;
 
 import io.cairn.core.store.StoreKeys;
+import io.cairn.core.config.Settings;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.fs.Path;
@@ -10,8 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,7 +104,8 @@ final class HdfsStoreConfig
         }
         String rootPath = rootPath(scheme, uri);
 
-        Map<String, String> query = parseQuery(uri.getRawQuery());
+        Map<String, String> query = new LinkedHashMap<>();
+        Settings.query(uri.getRawQuery(), "").forEach((key, value) -> query.put(checkKey(key, "URI parameter"), value));
         Map<String, String> checkedOptions = new TreeMap<>();
         options.forEach((key, value) -> checkedOptions.put(checkKey(key, "store option"), requireNonNull(value, "value of " + key + " is null")));
 
@@ -129,13 +129,13 @@ final class HdfsStoreConfig
                 .or(() -> Optional.ofNullable(checkedOptions.get(key)))
                 .filter(value -> !value.isBlank());
         short replication = setting.apply(REPLICATION)
-                .map(value -> (short) parseInt(REPLICATION, value, REPLICATION_MIN, REPLICATION_MAX))
+                .map(value -> (short) Settings.wholeNumber("HDFS setting " + REPLICATION, value, REPLICATION_MIN, REPLICATION_MAX))
                 .orElseGet(() -> (short) configuration.getInt(REPLICATION_KEY, REPLICATION_DEFAULT));
         long blockSize = setting.apply(BLOCK_SIZE)
                 .map(value -> parseBlockSize(value))
                 .orElseGet(() -> configuration.getLongBytes(BLOCK_SIZE_KEY, BLOCK_SIZE_DEFAULT));
         int bufferSize = setting.apply(BUFFER_SIZE)
-                .map(value -> (int) parseBytes(BUFFER_SIZE, value, BUFFER_SIZE_MIN, BUFFER_SIZE_MAX))
+                .map(value -> (int) Settings.bytes("HDFS setting " + BUFFER_SIZE, value, BUFFER_SIZE_MIN, BUFFER_SIZE_MAX))
                 .orElseGet(() -> configuration.getInt(CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_KEY, CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_DEFAULT));
 
         String authority = authority(scheme, uri, configuration);
@@ -195,24 +195,6 @@ final class HdfsStoreConfig
         }
     }
 
-    private static Map<String, String> parseQuery(String rawQuery)
-    {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return query;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-            query.put(checkKey(key, "URI parameter"), value);
-        }
-        return query;
-    }
-
     private static boolean isPassThrough(String key)
     {
         return PASS_THROUGH_PREFIXES.stream().anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
@@ -227,82 +209,22 @@ final class HdfsStoreConfig
         return key;
     }
 
-    private static int parseInt(String key, String value, int min, int max)
-    {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min || parsed > max) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        }
-        catch (NumberFormatException e) {
-            throw new IllegalArgumentException("HDFS setting " + key + " must be a whole number from " + min + " to " + max + ", got '" + value + "'");
-        }
-    }
-
     private static long parseBlockSize(String value)
     {
-        long bytes = parseBytes(BLOCK_SIZE, value, BLOCK_SIZE_MIN, BLOCK_SIZE_MAX);
+        long bytes = Settings.bytes("HDFS setting " + BLOCK_SIZE, value, BLOCK_SIZE_MIN, BLOCK_SIZE_MAX);
         if (bytes % BLOCK_SIZE_MULTIPLE != 0) {
             throw new IllegalArgumentException("HDFS setting " + BLOCK_SIZE + " must be a multiple of " + BLOCK_SIZE_MULTIPLE + " bytes (the checksum unit), "
-                    + "from " + describe(BLOCK_SIZE_MIN) + " to " + describe(BLOCK_SIZE_MAX) + " (e.g. 128MiB), got '" + value + "'");
+                    + "from " + Settings.describeBytes(BLOCK_SIZE_MIN) + " to " + Settings.describeBytes(BLOCK_SIZE_MAX) + " (e.g. 128MiB), got '" + value + "'");
         }
         return bytes;
-    }
-
-    /**
-     * Bytes, optionally with a binary suffix: {@code 65536}, {@code 64KiB}, {@code 64K}, {@code 128MiB}, {@code 1GiB}.
-     */
-    static long parseBytes(String key, String value, long min, long max)
-    {
-        String text = value.trim().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
-        long multiplier = 1;
-        if (text.endsWith("K")) {
-            multiplier = 1L << 10;
-        }
-        else if (text.endsWith("M")) {
-            multiplier = 1L << 20;
-        }
-        else if (text.endsWith("G")) {
-            multiplier = 1L << 30;
-        }
-        if (multiplier > 1) {
-            text = text.substring(0, text.length() - 1);
-        }
-        try {
-            long bytes = Math.multiplyExact(Long.parseLong(text.trim()), multiplier);
-            if (bytes < min || bytes > max) {
-                throw new NumberFormatException();
-            }
-            return bytes;
-        }
-        catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("HDFS setting " + key + " must be a size from " + describe(min) + " to " + describe(max) + " (e.g. "
-                    + describe(Math.max(min, Math.min(max, 1L << 20))) + "), got '" + value + "'");
-        }
-    }
-
-    private static String describe(long bytes)
-    {
-        if (bytes % (1L << 30) == 0) {
-            return (bytes >> 30) + "GiB";
-        }
-        if (bytes % (1L << 20) == 0) {
-            return (bytes >> 20) + "MiB";
-        }
-        if (bytes % (1L << 10) == 0) {
-            return (bytes >> 10) + "KiB";
-        }
-        return bytes + " bytes";
     }
 
     private static Map<String, String> descriptions()
     {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put(REPLICATION, "replicas of each block, " + REPLICATION_MIN + " to " + REPLICATION_MAX + " (default: dfs.replication, 3)");
-        keys.put(BLOCK_SIZE, "block size of new blobs, " + describe(BLOCK_SIZE_MIN) + " to " + describe(BLOCK_SIZE_MAX) + " (default: dfs.blocksize, 128MiB)");
-        keys.put(BUFFER_SIZE, "stream buffer size, " + describe(BUFFER_SIZE_MIN) + " to " + describe(BUFFER_SIZE_MAX) + " (default: io.file.buffer.size, 4KiB)");
+        keys.put(BLOCK_SIZE, "block size of new blobs, " + Settings.describeBytes(BLOCK_SIZE_MIN) + " to " + Settings.describeBytes(BLOCK_SIZE_MAX) + " (default: dfs.blocksize, 128MiB)");
+        keys.put(BUFFER_SIZE, "stream buffer size, " + Settings.describeBytes(BUFFER_SIZE_MIN) + " to " + Settings.describeBytes(BUFFER_SIZE_MAX) + " (default: io.file.buffer.size, 4KiB)");
         return Map.copyOf(keys);
     }
 

@@ -1,10 +1,9 @@
 package io.cairn.storage.s3;
 
+import io.cairn.core.config.Settings;
+
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -73,20 +72,20 @@ final class S3StoreConfig
         this.prefix = requireNonNull(prefix, "prefix is null");
         this.endpoint = settings.apply(ENDPOINT).map(S3StoreConfig::parseEndpoint);
         this.region = settings.apply(REGION);
-        this.pathStyle = settings.apply(PATH_STYLE).map(value -> parseBoolean(PATH_STYLE, value)).orElse(false);
+        this.pathStyle = settings.apply(PATH_STYLE).map(value -> Settings.bool("S3 setting " + PATH_STYLE, value)).orElse(false);
         this.accessKeyId = settings.apply(ACCESS_KEY_ID);
         this.secretAccessKey = settings.apply(SECRET_ACCESS_KEY);
         this.sessionToken = settings.apply(SESSION_TOKEN);
         if (accessKeyId.isPresent() != secretAccessKey.isPresent()) {
             throw new IllegalArgumentException("S3 settings " + ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY + " go together: give both, or neither to use the AWS default credentials chain");
         }
-        this.partSize = settings.apply(PART_SIZE).map(value -> parseBytes(PART_SIZE, value, PART_SIZE_MIN, PART_SIZE_MAX)).orElse(PART_SIZE_DEFAULT);
-        this.multipartThreshold = settings.apply(MULTIPART_THRESHOLD).map(value -> parseBytes(MULTIPART_THRESHOLD, value, PART_SIZE_MIN, PART_SIZE_MAX)).orElse(MULTIPART_THRESHOLD_DEFAULT);
-        this.maxConcurrency = settings.apply(MAX_CONCURRENCY).map(value -> parseInt(MAX_CONCURRENCY, value, 1, MAX_CONCURRENCY_MAX)).orElse(MAX_CONCURRENCY_DEFAULT);
-        this.maxAttempts = settings.apply(MAX_ATTEMPTS).map(value -> parseInt(MAX_ATTEMPTS, value, 1, MAX_ATTEMPTS_MAX)).orElse(MAX_ATTEMPTS_DEFAULT);
-        this.apiCallTimeout = settings.apply(API_CALL_TIMEOUT).map(value -> parseDuration(API_CALL_TIMEOUT, value)).orElse(API_CALL_TIMEOUT_DEFAULT);
-        this.apiCallAttemptTimeout = settings.apply(API_CALL_ATTEMPT_TIMEOUT).map(value -> parseDuration(API_CALL_ATTEMPT_TIMEOUT, value)).orElse(API_CALL_ATTEMPT_TIMEOUT_DEFAULT);
-        this.singleWriter = settings.apply(SINGLE_WRITER).map(value -> parseBoolean(SINGLE_WRITER, value)).orElse(false);
+        this.partSize = settings.apply(PART_SIZE).map(value -> Settings.bytes("S3 setting " + PART_SIZE, value, PART_SIZE_MIN, PART_SIZE_MAX)).orElse(PART_SIZE_DEFAULT);
+        this.multipartThreshold = settings.apply(MULTIPART_THRESHOLD).map(value -> Settings.bytes("S3 setting " + MULTIPART_THRESHOLD, value, PART_SIZE_MIN, PART_SIZE_MAX)).orElse(MULTIPART_THRESHOLD_DEFAULT);
+        this.maxConcurrency = settings.apply(MAX_CONCURRENCY).map(value -> Settings.wholeNumber("S3 setting " + MAX_CONCURRENCY, value, 1, MAX_CONCURRENCY_MAX)).orElse(MAX_CONCURRENCY_DEFAULT);
+        this.maxAttempts = settings.apply(MAX_ATTEMPTS).map(value -> Settings.wholeNumber("S3 setting " + MAX_ATTEMPTS, value, 1, MAX_ATTEMPTS_MAX)).orElse(MAX_ATTEMPTS_DEFAULT);
+        this.apiCallTimeout = settings.apply(API_CALL_TIMEOUT).map(value -> Settings.duration("S3 setting " + API_CALL_TIMEOUT, value)).orElse(API_CALL_TIMEOUT_DEFAULT);
+        this.apiCallAttemptTimeout = settings.apply(API_CALL_ATTEMPT_TIMEOUT).map(value -> Settings.duration("S3 setting " + API_CALL_ATTEMPT_TIMEOUT, value)).orElse(API_CALL_ATTEMPT_TIMEOUT_DEFAULT);
+        this.singleWriter = settings.apply(SINGLE_WRITER).map(value -> Settings.bool("S3 setting " + SINGLE_WRITER, value)).orElse(false);
     }
 
     /**
@@ -110,7 +109,8 @@ final class S3StoreConfig
             io.cairn.core.store.StoreKeys.checkPath(prefix, "S3 prefix");
             prefix = prefix + "/";
         }
-        Map<String, String> query = parseQuery(uri.getRawQuery());
+        Map<String, String> query = new LinkedHashMap<>();
+        Settings.query(uri.getRawQuery(), "true").forEach((key, value) -> query.put(checkKey(key, "URI parameter"), value));
         Map<String, String> checkedOptions = new TreeMap<>();
         options.forEach((key, value) -> checkedOptions.put(checkKey(key, "store option"), value));
         Function<String, Optional<String>> settings = key -> Optional.ofNullable(query.get(key))
@@ -119,21 +119,6 @@ final class S3StoreConfig
                 .or(() -> Optional.ofNullable(environment.get("CAIRN_S3_" + key.toUpperCase(Locale.ROOT).replace('-', '_'))))
                 .filter(value -> !value.isBlank());
         return new S3StoreConfig(bucket, prefix, settings);
-    }
-
-    private static Map<String, String> parseQuery(String rawQuery)
-    {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return query;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int equals = pair.indexOf('=');
-            String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "true" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-            query.put(checkKey(key, "URI parameter"), value);
-        }
-        return query;
     }
 
     private static String checkKey(String key, String where)
@@ -157,91 +142,6 @@ final class S3StoreConfig
         catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("S3 setting " + ENDPOINT + " must be an http(s) URL such as http://127.0.0.1:9000, got '" + value + "'");
         }
-    }
-
-    private static boolean parseBoolean(String key, String value)
-    {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1" -> true;
-            case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException("S3 setting " + key + " must be true or false, got '" + value + "'");
-        };
-    }
-
-    private static int parseInt(String key, String value, int min, int max)
-    {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min || parsed > max) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        }
-        catch (NumberFormatException e) {
-            throw new IllegalArgumentException("S3 setting " + key + " must be a whole number from " + min + " to " + max + ", got '" + value + "'");
-        }
-    }
-
-    /**
-     * Bytes, optionally with a binary suffix: {@code 8388608}, {@code 8MiB}, {@code 8M}, {@code 1GiB}.
-     */
-    static long parseBytes(String key, String value, long min, long max)
-    {
-        String text = value.trim().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
-        long multiplier = 1;
-        if (text.endsWith("K")) {
-            multiplier = 1L << 10;
-        }
-        else if (text.endsWith("M")) {
-            multiplier = 1L << 20;
-        }
-        else if (text.endsWith("G")) {
-            multiplier = 1L << 30;
-        }
-        if (multiplier > 1) {
-            text = text.substring(0, text.length() - 1);
-        }
-        try {
-            long bytes = Math.multiplyExact(Long.parseLong(text.trim()), multiplier);
-            if (bytes < min || bytes > max) {
-                throw new NumberFormatException();
-            }
-            return bytes;
-        }
-        catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("S3 setting " + key + " must be a size from " + (min >> 20) + "MiB to " + (max >> 20) + "MiB (e.g. 8MiB), got '" + value + "'");
-        }
-    }
-
-    private static Duration parseDuration(String key, String value)
-    {
-        String text = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (text.startsWith("p")) {
-                return positive(Duration.parse(text.toUpperCase(Locale.ROOT)));
-            }
-            if (text.endsWith("ms")) {
-                return positive(Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2))));
-            }
-            long amount = Long.parseLong(text.substring(0, text.length() - 1));
-            return positive(switch (text.charAt(text.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> throw new NumberFormatException();
-            });
-        }
-        catch (RuntimeException e) {
-            throw new IllegalArgumentException("S3 setting " + key + " must be a positive duration such as 30s, 5m or PT2M, got '" + value + "'");
-        }
-    }
-
-    private static Duration positive(Duration duration)
-    {
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException();
-        }
-        return duration;
     }
 
     private static Map<String, String> descriptions()
