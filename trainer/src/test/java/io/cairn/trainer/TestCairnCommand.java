@@ -14,16 +14,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static io.cairn.trainer.CliRun.cairn;
+import static io.cairn.trainer.Scenarios.concat;
+import static io.cairn.trainer.Scenarios.dataFileHash;
+import static io.cairn.trainer.Scenarios.inspectLatest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 class TestCairnCommand
 {
-    private static final String DATA_FILE = "variables/variables.data-00000-of-00001";
-
     @TempDir
     Path temp;
 
@@ -103,27 +103,7 @@ class TestCairnCommand
     @Test
     void resumeAfterAnInterruptionEndsWhereAnUninterruptedRunEnds()
     {
-        String uninterrupted = temp.resolve("whole").toString();
-        assertThat(cairn(stateRun(uninterrupted)).exitCode()).isZero();
-
-        String interrupted = temp.resolve("interrupted").toString();
-        CliRun stopped = cairn(concat(stateRun(interrupted), "--max-steps", "73", "--json"));
-        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
-        assertThat(stopped.json().get("steps").asLong()).isEqualTo(73);
-        assertThat(stopped.json().get("saved").toString()).endsWith(",70]");
-
-        CliRun resumed = cairn(concat(stateRun(interrupted), "--resume", "--json"));
-        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-        assertThat(resumed.err()).contains("Resuming run").contains("from step 70");
-        assertThat(resumed.json().get("run").asText()).isEqualTo(stopped.json().get("run").asText());
-        assertThat(resumed.json().get("resumedFrom").asLong()).isEqualTo(70);
-        assertThat(resumed.json().get("steps").asLong()).isEqualTo(160);
-
-        JsonNode last = inspectLatest(interrupted);
-        assertThat(last.get("step").asLong()).isEqualTo(160);
-        assertThat(dataFileHash(last)).isEqualTo(dataFileHash(inspectLatest(uninterrupted)));
-        assertThat(last.get("trainerState").get("epoch").asInt()).isEqualTo(4);
-        assertThat(last.get("trainerState").get("batchInEpoch").asInt()).isEqualTo(32);
+        Scenarios.assertResumeEndsLikeAnUninterruptedRun(temp.resolve("whole").toString(), temp.resolve("interrupted").toString());
     }
 
     @Test
@@ -289,31 +269,8 @@ class TestCairnCommand
         return dataFileHash(inspectLatest(store));
     }
 
-    private static JsonNode inspectLatest(String store)
-    {
-        CliRun inspect = cairn("inspect", "--store", store, "--latest", "--json");
-        assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
-        return inspect.json();
-    }
-
-    private static String dataFileHash(JsonNode checkpoint)
-    {
-        for (JsonNode file : checkpoint.get("files")) {
-            if (file.get("path").asText().equals(DATA_FILE)) {
-                return file.get("sha256").asText();
-            }
-        }
-        throw new AssertionError("no " + DATA_FILE + " in " + checkpoint);
-    }
-
     private static String[] stateRun(String store)
     {
-        return new String[] {"train", "--store", store, "--model", "mlp:100,10,5", "--data", "random:1000", "--epochs", "5", "--batch", "32",
-                "--mode", "state", "--save-every-steps", "10"};
-    }
-
-    private static String[] concat(String[] first, String... more)
-    {
-        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
+        return concat(new String[] {"train", "--store", store}, concat(Scenarios.SEED_FLAGS, "--mode", "state", "--save-every-steps", "10"));
     }
 }

@@ -49,27 +49,10 @@ class TestCairnCommandOnS3
     void trainListInspectExportAndResumeOnS3()
     {
         String store = server.uri("ckpt", "run1");
-        CliRun train = cairn("train", "--store", store, "--model", "mlp:100,10,5", "--data", "random:1000", "--epochs", "5", "--batch", "32",
-                "--save-every-steps", "50", "--mode", "full", "--keep-last", "2", "--json");
-        assertThat(train.exitCode()).as(train.toString()).isZero();
-        assertThat(train.err()).doesNotContain(S3ProxyServer.SECRET_KEY);
-
-        CliRun ls = cairn("ls", "--store", store, "--json");
-        assertThat(ls.exitCode()).as(ls.toString()).isZero();
-        assertThat(ls.json().get("store").asText()).isEqualTo("s3://ckpt/run1/");
-        assertThat(ls.json().get("checkpoints").findValues("step")).extracting(JsonNode::asLong).containsExactly(100L, 150L);
-
+        JsonNode checkpoints = Scenarios.trainSeedKeepingTheLastTwo(store);
+        assertThat(cairn("ls", "--store", store, "--json").json().get("store").asText()).isEqualTo("s3://ckpt/run1/");
         // the same flags on local disk list the same checkpoints (runs and times aside)
-        String local = temp.resolve("local").toString();
-        assertThat(cairn("train", "--store", local, "--model", "mlp:100,10,5", "--data", "random:1000", "--epochs", "5", "--batch", "32",
-                "--save-every-steps", "50", "--mode", "full", "--keep-last", "2").exitCode()).isZero();
-        JsonNode localLs = cairn("ls", "--store", local, "--json").json().get("checkpoints");
-        JsonNode s3Ls = ls.json().get("checkpoints");
-        for (int i = 0; i < 2; i++) {
-            for (String field : List.of("step", "epoch", "kind", "bytes", "metrics")) {
-                assertThat(s3Ls.get(i).get(field)).as(field).isEqualTo(localLs.get(i).get(field));
-            }
-        }
+        Scenarios.assertSameCheckpoints(checkpoints, Scenarios.trainSeedKeepingTheLastTwo(temp.resolve("local").toString()));
 
         CliRun inspect = cairn("inspect", "--store", store, "--latest", "--json");
         assertThat(inspect.exitCode()).isZero();
@@ -93,27 +76,7 @@ class TestCairnCommandOnS3
     @Test
     void resumeOnS3EndsLikeAnUninterruptedRun()
     {
-        String[] flags = {"--model", "mlp:100,10,5", "--data", "random:1000", "--epochs", "5", "--batch", "32", "--mode", "state", "--save-every-steps", "10"};
-        String whole = server.uri("ckpt", "whole");
-        String interrupted = server.uri("ckpt", "interrupted");
-        assertThat(cairn(concat(new String[] {"train", "--store", whole}, flags)).exitCode()).isZero();
-        assertThat(cairn(concat(concat(new String[] {"train", "--store", interrupted}, flags), "--max-steps", "73")).exitCode()).isZero();
-        CliRun resumed = cairn(concat(concat(new String[] {"train", "--store", interrupted}, flags), "--resume", "--json"));
-        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-        assertThat(resumed.json().get("resumedFrom").asLong()).isEqualTo(70);
-        assertThat(dataFileHash(interrupted)).isEqualTo(dataFileHash(whole));
-    }
-
-    private static String dataFileHash(String store)
-    {
-        JsonNode checkpoint = cairn("inspect", "--store", store, "--latest", "--json").json();
-        assertThat(checkpoint.get("step").asLong()).isEqualTo(160);
-        for (JsonNode file : checkpoint.get("files")) {
-            if (file.get("path").asText().startsWith("variables/variables.data")) {
-                return file.get("sha256").asText();
-            }
-        }
-        throw new AssertionError("no data file in " + checkpoint);
+        Scenarios.assertResumeEndsLikeAnUninterruptedRun(server.uri("ckpt", "whole"), server.uri("ckpt", "interrupted"));
     }
 
     private static List<String> listWithPlainClient(String bucket, String prefix)
@@ -127,13 +90,5 @@ class TestCairnCommandOnS3
                 .build()) {
             return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).toList();
         }
-    }
-
-    private static String[] concat(String[] first, String... more)
-    {
-        String[] all = new String[first.length + more.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(more, 0, all, first.length, more.length);
-        return all;
     }
 }

@@ -1,0 +1,98 @@
+package io.cairn.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.cairn.trainer.CliRun.cairn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Command-line scenarios every store must pass the same way: local disk, S3, HDFS.
+ */
+final class Scenarios
+{
+    static final String DATA_FILE = "variables/variables.data-00000-of-00001";
+    static final String[] SEED_FLAGS = {"--model", "mlp:100,10,5", "--data", "random:1000", "--epochs", "5", "--batch", "32"};
+
+    private Scenarios() {}
+
+    /**
+     * The seed run with FULL saves every 50 steps, keeping the last two.
+     *
+     * @return {@code ls --json}'s checkpoints
+     */
+    static JsonNode trainSeedKeepingTheLastTwo(String store)
+    {
+        CliRun train = cairn(concat(concat(new String[] {"train", "--store", store}, SEED_FLAGS), "--save-every-steps", "50", "--mode", "full", "--keep-last", "2"));
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        CliRun ls = cairn("ls", "--store", store, "--json");
+        assertThat(ls.exitCode()).as(ls.toString()).isZero();
+        JsonNode checkpoints = ls.json().get("checkpoints");
+        assertThat(checkpoints.findValues("step")).extracting(JsonNode::asLong).containsExactly(100L, 150L);
+        return checkpoints;
+    }
+
+    /**
+     * Two listings show the same checkpoints, run ids and times aside.
+     */
+    static void assertSameCheckpoints(JsonNode actual, JsonNode expected)
+    {
+        assertThat(actual.size()).isEqualTo(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            for (String field : List.of("step", "epoch", "kind", "bytes", "metrics")) {
+                assertThat(actual.get(i).get(field)).as(field).isEqualTo(expected.get(i).get(field));
+            }
+        }
+    }
+
+    /**
+     * STATE saves every 10 steps: stopped at step 73 and resumed, the run ends with the same variables
+     * as a run that was never interrupted.
+     */
+    static void assertResumeEndsLikeAnUninterruptedRun(String whole, String interrupted)
+    {
+        String[] flags = concat(SEED_FLAGS, "--mode", "state", "--save-every-steps", "10");
+        assertThat(cairn(concat(new String[] {"train", "--store", whole}, flags)).exitCode()).isZero();
+        CliRun stopped = cairn(concat(concat(new String[] {"train", "--store", interrupted}, flags), "--max-steps", "73", "--json"));
+        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+        assertThat(stopped.json().get("steps").asLong()).isEqualTo(73);
+        assertThat(stopped.json().get("saved").toString()).endsWith(",70]");
+
+        CliRun resumed = cairn(concat(concat(new String[] {"train", "--store", interrupted}, flags), "--resume", "--json"));
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.err()).contains("Resuming run").contains("from step 70");
+        assertThat(resumed.json().get("run").asText()).isEqualTo(stopped.json().get("run").asText());
+        assertThat(resumed.json().get("resumedFrom").asLong()).isEqualTo(70);
+        assertThat(resumed.json().get("steps").asLong()).isEqualTo(160);
+
+        JsonNode last = inspectLatest(interrupted);
+        assertThat(last.get("step").asLong()).isEqualTo(160);
+        assertThat(last.get("trainerState").get("epoch").asInt()).isEqualTo(4);
+        assertThat(last.get("trainerState").get("batchInEpoch").asInt()).isEqualTo(32);
+        assertThat(dataFileHash(last)).isEqualTo(dataFileHash(inspectLatest(whole)));
+    }
+
+    static JsonNode inspectLatest(String store)
+    {
+        CliRun inspect = cairn("inspect", "--store", store, "--latest", "--json");
+        assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+        return inspect.json();
+    }
+
+    static String dataFileHash(JsonNode checkpoint)
+    {
+        for (JsonNode file : checkpoint.get("files")) {
+            if (file.get("path").asText().equals(DATA_FILE)) {
+                return file.get("sha256").asText();
+            }
+        }
+        throw new AssertionError("no " + DATA_FILE + " in " + checkpoint);
+    }
+
+    static String[] concat(String[] first, String... more)
+    {
+        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
+    }
+}
