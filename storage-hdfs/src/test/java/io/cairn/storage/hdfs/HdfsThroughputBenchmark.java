@@ -1,8 +1,6 @@
 package io.cairn.storage.hdfs;
 
-import io.cairn.core.checkpoint.CheckpointRepository;
-import io.cairn.core.checkpoint.Manifest;
-import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.checkpoint.ThroughputProbe;
 import io.cairn.core.store.CheckpointStores;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -13,10 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Write and read MB/s of one checkpoint-sized file (default 300 MB) through Cairn's repository (4 MiB
@@ -44,7 +39,7 @@ public final class HdfsThroughputBenchmark
             System.setProperty(MiniHdfs.BASE_DIRECTORY_PROPERTY, clusterDirectory.toString());
         }
         try (MiniHdfs hdfs = MiniHdfs.start()) {
-            writeRandom(file, megabytes);
+            ThroughputProbe.writeRandom(file, megabytes);
             long bytes = Files.size(file);
             Configuration plainConfiguration = new Configuration(hdfs.fileSystem().getConf());
             MiniHdfs.CLIENT_SETTINGS.forEach(plainConfiguration::set);
@@ -60,32 +55,22 @@ public final class HdfsThroughputBenchmark
                     try (InputStream in = Files.newInputStream(file); FSDataOutputStream out = plain.create(target)) {
                         copy(in, out);
                     }
-                    plainWrite = seconds(started);
+                    plainWrite = ThroughputProbe.seconds(started);
                     started = System.nanoTime();
                     long read;
                     try (FSDataInputStream in = plain.open(target)) {
                         read = copy(in, OutputStream.nullOutputStream());
                     }
-                    plainRead = seconds(started);
+                    plainRead = ThroughputProbe.seconds(started);
                     if (read != bytes) {
                         throw new IllegalStateException("Plain read returned " + read + " bytes");
                     }
                 }
 
                 // Cairn: chunk, hash, write missing chunks in parallel; read back verifying every hash
-                double cairnWrite;
-                double cairnRead;
-                try (CheckpointRepository repository = CheckpointRepository.create(CheckpointStores.of(new HdfsCheckpointStoreProvider()).open(hdfs.uri(prefix + "-cairn")),
-                        Integer.getInteger("cairn.bench.chunkSize", 4 << 20), Integer.getInteger("cairn.bench.uploadThreads", 4))) {
-                    long started = System.nanoTime();
-                    Manifest.FileEntry entry = repository.putFile("variables/variables.data-00000-of-00001", file);
-                    cairnWrite = seconds(started);
-                    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "bench", 1, 0, SaveKind.WEIGHTS, "2026-01-01T00:00:00Z", Map.of(),
-                            new Manifest.ModelInfo("bench", "0".repeat(64)), repository.chunkSize(), List.of(entry), List.of(), null);
-                    started = System.nanoTime();
-                    repository.readFile(manifest, entry, OutputStream.nullOutputStream());
-                    cairnRead = seconds(started);
-                }
+                ThroughputProbe.Timing cairn = ThroughputProbe.throughCairn(CheckpointStores.of(new HdfsCheckpointStoreProvider()).open(hdfs.uri(prefix + "-cairn")), file);
+                double cairnWrite = cairn.writeSeconds();
+                double cairnRead = cairn.readSeconds();
                 System.out.printf(Locale.ROOT, "{\"round\": %d, \"megabytes\": %.1f, \"cairnWriteMBps\": %.1f, \"plainWriteMBps\": %.1f, \"cairnReadMBps\": %.1f, \"plainReadMBps\": %.1f}%n",
                         round, bytes / 1e6, bytes / 1e6 / cairnWrite, bytes / 1e6 / plainWrite, bytes / 1e6 / cairnRead, bytes / 1e6 / plainRead);
             }
@@ -113,26 +98,4 @@ public final class HdfsThroughputBenchmark
         return total;
     }
 
-    private static void writeRandom(Path file, int megabytes)
-            throws Exception
-    {
-        SplittableRandom random = new SplittableRandom(1);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (int i = 0; i < megabytes; i++) {
-                for (int j = 0; j < block.length; j += 8) {
-                    long value = random.nextLong();
-                    for (int k = 0; k < 8; k++) {
-                        block[j + k] = (byte) (value >>> (8 * k));
-                    }
-                }
-                out.write(block);
-            }
-        }
-    }
-
-    private static double seconds(long started)
-    {
-        return (System.nanoTime() - started) / 1e9;
-    }
 }

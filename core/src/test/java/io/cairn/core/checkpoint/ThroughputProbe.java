@@ -1,0 +1,69 @@
+package io.cairn.core.checkpoint;
+
+import io.cairn.core.store.CheckpointStore;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The Cairn half of the store throughput benchmarks (S3, HDFS): one file through a repository on a
+ * store, written as checkpoints are (chunked, hashed, missing chunks in parallel) and read back as
+ * restores are (every hash verified). {@code -Dcairn.bench.chunkSize} and
+ * {@code -Dcairn.bench.uploadThreads} override the defaults.
+ */
+public final class ThroughputProbe
+{
+    private ThroughputProbe() {}
+
+    public record Timing(double writeSeconds, double readSeconds) {}
+
+    /**
+     * Writes and reads {@code file} through a new repository on {@code store}, which it closes.
+     */
+    public static Timing throughCairn(CheckpointStore store, Path file)
+            throws IOException
+    {
+        try (CheckpointRepository repository = CheckpointRepository.create(store,
+                Integer.getInteger("cairn.bench.chunkSize", RepositoryDescriptor.DEFAULT_CHUNK_SIZE), Integer.getInteger("cairn.bench.uploadThreads", 4))) {
+            long started = System.nanoTime();
+            Manifest.FileEntry entry = repository.putFile(CheckpointFiles.VARIABLES_PREFIX + ".data-00000-of-00001", file);
+            double write = seconds(started);
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "bench", 1, 0, SaveKind.WEIGHTS, "2026-01-01T00:00:00Z", Map.of(),
+                    new Manifest.ModelInfo("bench", "0".repeat(64)), repository.chunkSize(), List.of(entry), List.of(), null);
+            started = System.nanoTime();
+            repository.readFile(manifest, entry, OutputStream.nullOutputStream());
+            return new Timing(write, seconds(started));
+        }
+    }
+
+    /**
+     * A file of {@code megabytes} MiB of seeded random bytes (incompressible, never deduplicated).
+     */
+    public static void writeRandom(Path file, int megabytes)
+            throws IOException
+    {
+        SplittableRandom random = new SplittableRandom(1);
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < megabytes; i++) {
+                for (int j = 0; j < block.length; j += 8) {
+                    long value = random.nextLong();
+                    for (int k = 0; k < 8; k++) {
+                        block[j + k] = (byte) (value >>> (8 * k));
+                    }
+                }
+                out.write(block);
+            }
+        }
+    }
+
+    public static double seconds(long started)
+    {
+        return (System.nanoTime() - started) / 1e9;
+    }
+}
