@@ -17,6 +17,7 @@ import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
 import org.tensorflow.SavedModelBundle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -49,20 +50,8 @@ final class BenchCommand
     @Option(names = "--store", required = true, paramLabel = "URI", description = "Where the Cairn cases write (one new repository per case below it).")
     String store;
 
-    @Option(names = "--model", defaultValue = "mlp:100,10,5", paramLabel = "mlp:A,...,Z", description = "Model (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--data", defaultValue = "random:1000", paramLabel = "random:N|csv:PATH", description = "Data (default: ${DEFAULT-VALUE}).")
-    String data;
-
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--save-every-steps", defaultValue = "50", paramLabel = "N", description = "Save interval of every saving case (default: ${DEFAULT-VALUE}).")
     long saveEverySteps;
@@ -79,24 +68,26 @@ final class BenchCommand
     public Integer call()
             throws Exception
     {
-        // the same checks and messages as train
-        TrainConfig config = new TrainConfig(store, ModelSpec.parse(model), DataSpec.parse(data), epochs, batch, seed, SaveKind.FULL,
-                java.util.OptionalLong.of(saveEverySteps), java.util.Optional.empty(), java.util.OptionalInt.empty(), java.util.Optional.empty(),
-                java.util.OptionalInt.empty(), java.util.OptionalLong.empty(), java.util.OptionalInt.empty(), false, false, java.util.OptionalLong.empty(), false,
-                java.util.Optional.empty(), json);
-        Dataset dataset = config.data().load(config.model(), seed);
+        ModelSpec model = training.modelSpec();
+        int epochs = training.epochs();
+        int batch = training.batch();
+        if (saveEverySteps <= 0) {
+            throw new IllegalArgumentException("--save-every-steps must be at least 1, got " + saveEverySteps);
+        }
+        Dataset dataset = training.dataSpec().load(model, training.seed);
+        Run run = new Run(model, dataset, epochs, batch, training.seed);
         String prefix = "bench-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
 
         // warm up the JIT and TF once, unreported, so the first case is not penalised
-        fit(config, dataset, List.of(), Math.min(epochs, 1));
+        run.fit(List.of(), 1);
 
         List<Map<String, Object>> results = new ArrayList<>();
-        results.add(result("no saves", fit(config, dataset, List.of(), epochs), List.of(), 0, 0));
-        results.add(savedModelExports(config, dataset));
-        results.add(cairn(config, dataset, SaveKind.FULL, true, prefix + "-full-sync"));
-        results.add(cairn(config, dataset, SaveKind.FULL, false, prefix + "-full"));
-        results.add(cairn(config, dataset, SaveKind.STATE, false, prefix + "-state"));
-        results.add(cairn(config, dataset, SaveKind.WEIGHTS, false, prefix + "-weights"));
+        results.add(result("no saves", run.fit(List.of(), epochs), List.of(), 0, 0));
+        results.add(savedModelExports(run));
+        results.add(cairn(run, SaveKind.FULL, true, prefix + "-full-sync"));
+        results.add(cairn(run, SaveKind.FULL, false, prefix + "-full"));
+        results.add(cairn(run, SaveKind.STATE, false, prefix + "-state"));
+        results.add(cairn(run, SaveKind.WEIGHTS, false, prefix + "-weights"));
 
         console.err().printf(Locale.ROOT, "%-34s %8s %10s %12s %12s %14s %14s%n", "CASE", "SAVES", "TRAIN s", "STALL med ms", "STALL p95 ms", "WRITTEN bytes", "STORED bytes");
         for (Map<String, Object> row : results) {
@@ -105,8 +96,8 @@ final class BenchCommand
         }
         if (json) {
             Map<String, Object> document = new LinkedHashMap<>();
-            document.put("model", config.model().toString());
-            document.put("data", config.data().toString());
+            document.put("model", model.toString());
+            document.put("data", training.dataSpec().toString());
             document.put("epochs", epochs);
             document.put("batch", batch);
             document.put("saveEverySteps", saveEverySteps);
@@ -116,12 +107,12 @@ final class BenchCommand
         return CairnCommand.OK;
     }
 
-    private Map<String, Object> savedModelExports(TrainConfig config, Dataset dataset)
+    private Map<String, Object> savedModelExports(Run run)
             throws IOException
     {
         Path directory = Files.createTempDirectory("cairn-bench-savedmodel-");
         List<Double> stalls = new ArrayList<>();
-        try (Model trained = config.model().build(seed)) {
+        try (Model trained = run.model().build(run.seed())) {
             TrainingCallback export = new TrainingCallback()
             {
                 @Override
@@ -143,7 +134,7 @@ final class BenchCommand
                     stalls.add((System.nanoTime() - started) / 1e6);
                 }
             };
-            FitResult result = new Trainer(trained).fit(dataset, FitOptions.of(epochs, batch, seed), List.of(export));
+            FitResult result = new Trainer(trained).fit(run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()), List.of(export));
             long bytes = treeSize(directory);
             return result("SavedModel export per save (sync)", result, stalls, bytes, bytes);
         }
@@ -152,16 +143,16 @@ final class BenchCommand
         }
     }
 
-    private Map<String, Object> cairn(TrainConfig config, Dataset dataset, SaveKind kind, boolean sync, String name)
+    private Map<String, Object> cairn(Run run, SaveKind kind, boolean sync, String name)
             throws IOException
     {
         String uri = child(store, name);
         try (CheckpointRepository repository = CheckpointRepository.create(CheckpointStores.discover().open(uri));
-                Model trained = config.model().build(seed)) {
+                Model trained = run.model().build(run.seed())) {
             Checkpointer checkpointer = Checkpointer.startRun(repository, trained, CheckpointerOptions.defaults().withSync(sync));
             FitResult result;
             try (checkpointer) {
-                result = new Trainer(trained).fit(dataset, FitOptions.of(epochs, batch, seed),
+                result = new Trainer(trained).fit(run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()),
                         List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(saveEverySteps), kind, false)));
                 checkpointer.awaitPending();
             }
@@ -180,10 +171,16 @@ final class BenchCommand
         }
     }
 
-    private FitResult fit(TrainConfig config, Dataset dataset, List<TrainingCallback> callbacks, int epochCount)
+    /**
+     * The training every case repeats.
+     */
+    private record Run(ModelSpec model, Dataset data, int epochs, int batch, long seed)
     {
-        try (Model trained = config.model().build(seed)) {
-            return new Trainer(trained).fit(dataset, FitOptions.of(epochCount, batch, seed), callbacks);
+        FitResult fit(List<TrainingCallback> callbacks, int epochCount)
+        {
+            try (Model trained = model.build(seed)) {
+                return new Trainer(trained).fit(data, FitOptions.of(epochCount, batch, seed), callbacks);
+            }
         }
     }
 

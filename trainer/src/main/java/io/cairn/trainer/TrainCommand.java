@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.config.Settings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Optional;
@@ -23,20 +24,8 @@ final class TrainCommand
     @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository: a path, file:/path, s3://bucket/prefix, hdfs://host:port/path.")
     String store;
 
-    @Option(names = "--model", defaultValue = "mlp:100,10,5", paramLabel = "mlp:A,...,Z", description = "Dense stack: A inputs, relu hidden layers, softmax of Z classes (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--data", defaultValue = "random:1000", paramLabel = "random:N|csv:PATH", description = "Training data (default: ${DEFAULT-VALUE}).")
-    String data;
-
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, data and shuffle (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--mode", defaultValue = "full", paramLabel = "full|weights|state", description = "What each save holds (default: ${DEFAULT-VALUE}).")
     String mode;
@@ -91,11 +80,11 @@ final class TrainCommand
     {
         TrainConfig config = new TrainConfig(
                 store,
-                ModelSpec.parse(model),
-                DataSpec.parse(data),
-                epochs,
-                batch,
-                seed,
+                training.modelSpec(),
+                training.dataSpec(),
+                training.epochs(),
+                training.batch(),
+                training.seed,
                 SaveKind.parse(mode),
                 saveEverySteps == null ? OptionalLong.empty() : OptionalLong.of(saveEverySteps),
                 Optional.ofNullable(saveEvery).map(value -> Settings.duration("--save-every", value)),

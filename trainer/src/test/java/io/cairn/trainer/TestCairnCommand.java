@@ -215,6 +215,8 @@ class TestCairnCommand
         assertUsageError(cairn("train", "--store", temp.toString(), "--run", "x"), "--run");
         assertUsageError(cairn("inspect", "--store", temp.toString()), "--step");
         assertUsageError(cairn("frobnicate"), "frobnicate");
+        assertUsageError(cairn("bench", "--store", temp.toString(), "--save-every-steps", "0"), "--save-every-steps must be at least 1");
+        assertUsageError(cairn("bench", "--store", temp.toString(), "--batch", "0"), "--batch must be at least 1");
     }
 
     @Test
