@@ -120,11 +120,25 @@ public final class Settings
                 continue;
             }
             int equals = pair.indexOf('=');
-            String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? bareValue : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            String key = decode(equals < 0 ? pair : pair.substring(0, equals), "a URI parameter name");
+            String value = equals < 0 ? bareValue : decode(pair.substring(equals + 1), "the URI parameter " + key);
             query.put(key, value);
         }
         return query;
+    }
+
+    /**
+     * Percent-decoding as in RFC 3986: {@code +} stays {@code +} (secrets often hold one). The error
+     * names the parameter, never its value.
+     */
+    private static String decode(String text, String what)
+    {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The value of " + what + " is not properly %-encoded");
+        }
     }
 
     public static String describeBytes(long bytes)

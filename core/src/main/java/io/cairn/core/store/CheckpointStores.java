@@ -154,7 +154,9 @@ public final class CheckpointStores
             return parsed;
         }
         catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Store URI is not valid: " + uri + " (" + e.getReason() + ")", e);
+            // the query and user info may hold credentials: show only what comes before them
+            throw new IllegalArgumentException("Store URI is not valid: " + uri.replaceAll("[?#].*$", "").replaceAll("//[^/@]*@", "//<redacted>@")
+                    + (uri.matches(".*[?#].*") ? " (query not shown)" : "") + "; check its syntax (spaces and special characters must be %-encoded)", e);
         }
     }
 }

@@ -46,6 +46,17 @@ public class TestCheckpointStores
     }
 
     @Test
+    public void malformedUriMessageNeverShowsItsQuery()
+    {
+        CheckpointStores stores = CheckpointStores.of(new RecordingProvider("s3"));
+        assertThatThrownBy(() -> stores.open("s3://bucket/p?access-key-id=AKIA&secret-access-key=Super Secret"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("s3://bucket/p")
+                .hasMessageNotContaining("Super")
+                .hasMessageNotContaining("AKIA");
+    }
+
+    @Test
     public void unknownSchemeMessageNeverShowsCredentials()
     {
         CheckpointStores stores = CheckpointStores.of(new RecordingProvider("file"));
