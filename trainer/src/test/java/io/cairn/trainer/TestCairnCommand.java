@@ -66,6 +66,9 @@ class TestCairnCommand
         assertThat(export.exitCode()).as(export.toString()).isZero();
         assertThat(out.resolve("saved_model.pb")).isRegularFile();
         assertThat(out.resolve("trainer-state.json")).isRegularFile();
+        try (var entries = Files.list(out)) {
+            assertThat(entries.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder("saved_model.pb", "variables", "trainer-state.json");
+        }
 
         float[][] input = new float[4][100];
         for (int row = 0; row < 4; row++) {
@@ -215,6 +218,7 @@ class TestCairnCommand
         assertUsageError(cairn("train", "--store", temp.toString(), "--run", "x"), "--run");
         assertUsageError(cairn("inspect", "--store", temp.toString()), "--step");
         assertUsageError(cairn("frobnicate"), "frobnicate");
+        assertUsageError(cairn("train", "--store", temp.resolve("repo").toString(), "--resume", "--run", "no-such-run"), "Run no-such-run does not exist");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--save-every-steps", "0"), "--save-every-steps must be at least 1");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--batch", "0"), "--batch must be at least 1");
     }

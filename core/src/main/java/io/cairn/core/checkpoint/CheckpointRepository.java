@@ -176,7 +176,12 @@ public final class CheckpointRepository
         List<Manifest> manifests = new ArrayList<>();
         for (String key : store.list(RepositoryLayout.checkpointsPrefix(run))) {
             if (RepositoryLayout.manifestStep(run, key).isPresent()) {
-                manifests.add(manifest(key));
+                try {
+                    manifests.add(manifest(key));
+                }
+                catch (FileNotFoundException e) {
+                    // deleted by retention between the listing and the read: not a checkpoint any more
+                }
             }
         }
         manifests.sort(Comparator.comparingLong(Manifest::step));
@@ -336,9 +341,35 @@ public final class CheckpointRepository
             store.createIfAbsent(key, json);
         }
         catch (FileAlreadyExistsException e) {
-            throw new FileAlreadyExistsException(key, null, "Run " + manifest.run() + " already has a checkpoint at step " + manifest.step());
+            // a retried request whose first attempt succeeded finds its own manifest: that is a commit
+            if (!Arrays.equals(readIfPresent(key), json)) {
+                throw new FileAlreadyExistsException(key, null, "Run " + manifest.run() + " already has a checkpoint at step " + manifest.step());
+            }
         }
         manifestCache.put(key, manifest);
+    }
+
+    private byte[] readIfPresent(String key)
+            throws IOException
+    {
+        try {
+            return store.readAllBytes(key);
+        }
+        catch (FileNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * From now on, skip uploading exactly the chunks these checkpoints reference (they are committed and
+     * only their own run's retention deletes them); forget every other chunk.
+     */
+    void trustChunksOf(List<Manifest> live)
+    {
+        Set<String> chunks = new HashSet<>();
+        live.forEach(manifest -> manifest.files().forEach(file -> chunks.addAll(file.chunks())));
+        knownChunks.retainAll(chunks);
+        knownChunks.addAll(chunks);
     }
 
     /**

@@ -108,7 +108,7 @@ public final class Checkpointer
     {
         String run = RunIds.newRunId(options.clock().instant());
         RunLease lease = RunLease.acquire(repository.store(), run, options.leaseTtl(), options.clock());
-        return new Checkpointer(repository, model, options, run, Optional.empty(), lease);
+        return withLease(lease, () -> new Checkpointer(repository, model, options, run, Optional.empty(), lease));
     }
 
     /**
@@ -116,6 +116,8 @@ public final class Checkpointer
      * ({@code FULL} or {@code STATE}) into the initialized model; {@link #resumedFrom()} tells which.
      * With no run in the repository it starts a new one and {@code resumedFrom} is empty. A run with
      * no checkpoint yet continues from the start.
+     *
+     * @throws IllegalArgumentException if the named run does not exist, or has only WEIGHTS checkpoints
      */
     public static Checkpointer resumeRun(CheckpointRepository repository, Model model, CheckpointerOptions options, Optional<String> requestedRun)
             throws IOException
@@ -124,21 +126,37 @@ public final class Checkpointer
         if (run.isEmpty()) {
             return startRun(repository, model, options);
         }
-        List<Manifest> checkpoints = repository.checkpoints(run.get());
-        if (requestedRun.isPresent() && checkpoints.isEmpty() && !repository.runs().contains(run.get())) {
-            throw new CheckpointException("Run " + run.get() + " does not exist in " + repository.store().location() + "; runs: " + repository.runs());
+        if (requestedRun.isPresent() && !repository.runs().contains(run.get())) {
+            throw new IllegalArgumentException("Run " + run.get() + " does not exist in " + repository.store().location() + "; runs: " + repository.runs());
         }
-        Optional<Manifest> resumable = checkpoints.stream().filter(manifest -> manifest.kind().resumable()).reduce((first, second) -> second);
-        if (resumable.isEmpty() && !checkpoints.isEmpty()) {
-            throw new CheckpointException("Run " + run.get() + " has only WEIGHTS checkpoints, which cannot resume training exactly; "
-                    + "train with --mode state or --mode full, or start a new run");
-        }
+        // the lease first: what the run holds can only change under it
         RunLease lease = RunLease.acquire(repository.store(), run.get(), options.leaseTtl(), options.clock());
-        try {
+        return withLease(lease, () -> {
+            List<Manifest> checkpoints = repository.checkpoints(run.get());
+            Optional<Manifest> resumable = checkpoints.stream().filter(manifest -> manifest.kind().resumable()).reduce((first, second) -> second);
+            if (resumable.isEmpty() && !checkpoints.isEmpty()) {
+                throw new IllegalArgumentException("Run " + run.get() + " has only WEIGHTS checkpoints, which cannot resume training exactly; "
+                        + "train with --mode state or --mode full, or start a new run");
+            }
             if (resumable.isPresent()) {
                 repository.restore(resumable.get(), model);
             }
             return new Checkpointer(repository, model, options, run.get(), resumable, lease);
+        });
+    }
+
+    private interface LeasedOpen
+    {
+        Checkpointer open()
+                throws IOException;
+    }
+
+    // a checkpointer that fails to open gives its lease back, so the run is not blocked until expiry
+    private static Checkpointer withLease(RunLease lease, LeasedOpen open)
+            throws IOException
+    {
+        try {
+            return open.open();
         }
         catch (IOException | RuntimeException e) {
             try {
@@ -185,6 +203,7 @@ public final class Checkpointer
      */
     public void prepare(SaveKind kind)
     {
+        checkOpen();
         if (kind == SaveKind.FULL && savedModelTemplate == null) {
             savedModelTemplate = SavedModelTemplate.export(model, scratch);
         }
@@ -192,6 +211,13 @@ public final class Checkpointer
             // TF builds an executor per fetch set (and the side graph's save op) on first use: do it now, off
             // the clock, rather than in the first save's stall or as a slow first save that backs up the next
             ModelSnapshot warmUp = model.snapshot(kind.variables());
+            submitWarmUp(kind, warmUp);
+        }
+    }
+
+    private void submitWarmUp(SaveKind kind, ModelSnapshot warmUp)
+    {
+        try {
             pipeline.submit(() -> {
                 Path directory = scratch.resolve("warm-up-" + kind);
                 try (warmUp) {
@@ -205,6 +231,10 @@ public final class Checkpointer
                     FileTrees.deleteQuietly(directory);
                 }
             });
+        }
+        catch (java.util.concurrent.RejectedExecutionException e) {
+            warmUp.close();
+            throw new IllegalStateException("Checkpointer of run " + run + " is closed", e);
         }
     }
 
@@ -352,18 +382,33 @@ public final class Checkpointer
         finally {
             pipeline.shutdown();
             leaseRenewal.shutdownNow();
+            boolean stopped = false;
             try {
-                pipeline.awaitTermination(1, TimeUnit.MINUTES);
-                lease.release();
-            }
-            catch (IOException e) {
-                log.warn("Cannot release the lease of run {}: {}", run, e.getMessage());
+                stopped = pipeline.awaitTermination(1, TimeUnit.MINUTES);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            tfCheckpoints.close();
-            FileTrees.deleteQuietly(scratch);
+            if (stopped) {
+                releaseLease();
+                tfCheckpoints.close();
+                FileTrees.deleteQuietly(scratch);
+            }
+            else {
+                // a save is still running on the side session: freeing it now would crash the JVM; the lease
+                // lapses on its own and the save's scratch space stays behind
+                log.warn("A save of run {} is still running; leaving its resources and letting the lease expire", run);
+            }
+        }
+    }
+
+    private void releaseLease()
+    {
+        try {
+            lease.release();
+        }
+        catch (IOException e) {
+            log.warn("Cannot release the lease of run {}: {}", run, e.getMessage());
         }
     }
 
@@ -466,12 +511,14 @@ public final class Checkpointer
                     repository.commit(manifest);
                 }
                 catch (FileAlreadyExistsException e) {
-                    if (resumedFrom.isPresent() && state.step() > resumedFrom.get().step()) {
-                        // an earlier attempt of this run committed this step already; training is deterministic
-                        log.info("Run {} already has step {}; keeping the committed checkpoint", run, state.step());
-                        return;
+                    Manifest existing = repository.checkpoint(run, state.step());
+                    if (resumedFrom.isEmpty() || state.step() <= resumedFrom.get().step() || !sameContent(existing, manifest)) {
+                        throw new FileAlreadyExistsException(e.getFile(), null, "Run " + run + " already has a different checkpoint at step " + state.step()
+                                + " (" + existing.kind() + "); resume from its newest checkpoint or start a new run");
                     }
-                    throw e;
+                    // an earlier attempt of this run committed the same checkpoint: training is deterministic
+                    log.info("Run {} already has step {}; keeping the committed checkpoint", run, state.step());
+                    return;
                 }
                 committed.add(state.step());
                 if (resumedFrom.isEmpty() || state.step() > resumedFrom.get().step()) {
@@ -479,7 +526,13 @@ public final class Checkpointer
                 }
                 long commitDone = System.nanoTime();
                 listeners.forEach(listener -> listener.onCommitted(manifest));
-                applyRetention();
+                try {
+                    applyRetention();
+                }
+                catch (IOException | RuntimeException e) {
+                    // the checkpoint is committed; what retention could not delete now it deletes after the next save
+                    log.warn("Retention of run {} after step {} failed: {}", run, state.step(), e.getMessage());
+                }
                 log.debug("Run {} step {}: TF write {} ms, chunk and upload {} ms, commit {} ms, retention {} ms", run, state.step(),
                         (tfWritten - started) / 1_000_000, (uploaded - tfWritten) / 1_000_000, (commitDone - uploaded) / 1_000_000, (System.nanoTime() - commitDone) / 1_000_000);
             }
@@ -516,6 +569,15 @@ public final class Checkpointer
             List<Long> steps = doomed.stream().map(Manifest::step).toList();
             listeners.forEach(listener -> listener.onDeleted(steps));
         }
+        // only chunks this run's live checkpoints reference are safe to skip on upload: no sweep deletes them
+        repository.trustChunksOf(checkpoints.stream().filter(manifest -> keep.contains(manifest.step())).toList());
+    }
+
+    private static boolean sameContent(Manifest existing, Manifest manifest)
+    {
+        return existing.kind() == manifest.kind()
+                && existing.files().stream().map(file -> file.path() + ":" + file.sha256()).toList()
+                        .equals(manifest.files().stream().map(file -> file.path() + ":" + file.sha256()).toList());
     }
 
     private static Manifest.VariableEntry entry(ModelVariable variable)

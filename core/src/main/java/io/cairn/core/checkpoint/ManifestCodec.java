@@ -118,6 +118,11 @@ public final class ManifestCodec
         if (manifest.kind().resumable()) {
             require(manifest.trainerState() != null, manifest.kind() + " checkpoint has no trainer state");
         }
+        if (manifest.trainerState() != null) {
+            require(manifest.trainerState().step() == manifest.step(),
+                    "its trainer state is at step " + manifest.trainerState().step() + ", the checkpoint at step " + manifest.step());
+            require(manifest.trainerState().batchSize() >= 0 && manifest.trainerState().datasetSize() >= 0, "its trainer state has a negative batch or dataset size");
+        }
         if (manifest.kind() == SaveKind.FULL) {
             require(paths.contains(CheckpointFiles.SAVED_MODEL_PB), "FULL checkpoint has no " + CheckpointFiles.SAVED_MODEL_PB);
         }

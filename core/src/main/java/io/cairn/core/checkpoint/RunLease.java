@@ -58,6 +58,10 @@ final class RunLease
             // held, or left behind by a writer that stopped
         }
         Optional<Holder> holder = read(store, key);
+        if (holder.isPresent() && holder.get().owner().equals(mine.owner())) {
+            // a retried create whose first attempt succeeded
+            return new RunLease(store, key, ttl, clock, mine);
+        }
         if (holder.isPresent() && !takeable(holder.get(), now)) {
             Holder other = holder.get();
             throw new CheckpointException("Run " + run + " is being written by " + other.host() + " pid " + other.pid() + " since " + other.startedAt()

@@ -1,6 +1,7 @@
 package io.cairn.core.model;
 
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -16,6 +17,7 @@ import org.tensorflow.types.family.TType;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +280,8 @@ public final class Model
      */
     public static final class Builder
     {
+        private static final Set<String> VARIABLE_OPS = Set.of("Variable", "VariableV2", "VarHandleOp");
+
         private final Graph graph;
         private final Ops tf;
         private final Map<String, VariableEntry> variables = new LinkedHashMap<>();
@@ -381,6 +385,14 @@ public final class Model
         {
             if (variables.isEmpty()) {
                 throw new IllegalStateException("Model has no variables; register them with weight(...) and optimizerState(...)");
+            }
+            // an unregistered variable would be left out of checkpoints: a FULL one would not load in TensorFlow
+            // (its saver restores every variable) and resume would not be exact
+            for (Iterator<GraphOperation> operations = graph.operations(); operations.hasNext(); ) {
+                GraphOperation operation = operations.next();
+                if (VARIABLE_OPS.contains(operation.type()) && !variables.containsKey(operation.name())) {
+                    throw new IllegalArgumentException("Variable " + operation.name() + " is in the graph but not registered; register it with weight(...) or optimizerState(...)");
+                }
             }
             Set<String> seen = new HashSet<>();
             List<ModelVariable> built = new ArrayList<>();

@@ -279,6 +279,25 @@ class TestCheckpointer
     }
 
     @Test
+    void aRetriedCommitOfTheSameManifestSucceedsAndADifferentOneAtTheSameStepFails()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(80), SaveKind.WEIGHTS, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            Manifest committed = repository.checkpoints().get(0);
+            // what a client retrying a request whose first attempt landed does
+            repository.commit(committed);
+            Manifest other = new Manifest(committed.formatVersion(), committed.run(), committed.step(), committed.epoch(), committed.kind(),
+                    "2030-01-01T00:00:00Z", committed.metrics(), committed.model(), committed.chunkSize(), committed.files(), committed.variables(), null);
+            assertThatThrownBy(() -> repository.commit(other))
+                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+                    .hasMessageContaining("already has a checkpoint at step " + committed.step());
+            assertThat(repository.checkpoint(committed.run(), committed.step()).createdAt()).isEqualTo(committed.createdAt());
+        }
+    }
+
+    @Test
     void syncSaveCommitsBeforeReturning()
             throws IOException
     {

@@ -208,6 +208,12 @@ class TestManifestCodec
     }
 
     @Test
+    void rejectsTrainerStateOfAnotherStep()
+    {
+        assertCorrupt(json -> ((ObjectNode) json.get("trainerState")).put("step", 7), "its trainer state is at step 7");
+    }
+
+    @Test
     void rejectsACheckpointWithoutVariablesIndex()
     {
         assertCorrupt(json -> file(json, 1).put("path", "variables/other.index"), "it has no " + CheckpointFiles.VARIABLES_INDEX);

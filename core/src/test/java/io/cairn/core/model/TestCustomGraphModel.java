@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A graph built by hand with {@link Ops} (linear regression, plain SGD) is trained, checkpointed and
@@ -69,6 +70,24 @@ class TestCustomGraphModel
             assertThat(manifest.variables()).extracting(Manifest.VariableEntry::name).containsExactly("w", "b");
             repository.restore(manifest, fresh);
             assertThat(fresh.predict(X)).isDeepEqualTo(trainedPredictions);
+        }
+    }
+
+    @Test
+    void anUnregisteredVariableIsRejectedByName()
+    {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+            Variable<TFloat32> registered = tf.withName("registered").variable(Shape.of(1, 1), TFloat32.class);
+            tf.withName("forgotten").variable(Shape.of(1), TFloat32.class);
+            Operand<TFloat32> y = tf.linalg.matMul(x, registered);
+            Model.Builder builder = Model.builder(graph).input(x).labels(x).output(y).loss(tf.math.mean(y, tf.constant(new int[] {0, 1})))
+                    .trainOp(tf.noOp()).weight(registered);
+            assertThatThrownBy(builder::build)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("forgotten")
+                    .hasMessageContaining("not registered");
         }
     }
 

@@ -83,6 +83,21 @@ final class LocalCheckpointStore
         return location;
     }
 
+    /**
+     * Removes the temp directory when no write left anything in it, so an exported SavedModel directory
+     * holds only the SavedModel.
+     */
+    @Override
+    public void close()
+    {
+        try {
+            Files.deleteIfExists(tempDirectory);
+        }
+        catch (IOException e) {
+            // a crashed or concurrent writer's temp file is still there; the directory stays, and is never listed
+        }
+    }
+
     @Override
     public void write(String key, InputStream data, long length)
             throws IOException
