@@ -1,6 +1,7 @@
 package io.cairn.storage.hdfs;
 
 import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.LimitedInputStream;
 import io.cairn.core.store.StoreKeys;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -230,7 +230,7 @@ final class HdfsCheckpointStore
             closeAfter(in, e);
             throw e;
         }
-        return new RangeInputStream(in, length);
+        return new LimitedInputStream(in, length);
     }
 
     @Override
@@ -625,70 +625,4 @@ final class HdfsCheckpointStore
         }
     }
 
-    /**
-     * At most {@code length} bytes of an HDFS stream.
-     */
-    private static final class RangeInputStream
-            extends InputStream
-    {
-        private final FSDataInputStream in;
-        private long remaining;
-
-        RangeInputStream(FSDataInputStream in, long length)
-        {
-            this.in = in;
-            this.remaining = length;
-        }
-
-        @Override
-        public int read()
-                throws IOException
-        {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length)
-                throws IOException
-        {
-            Objects.checkFromIndexSize(offset, length, buffer.length);
-            if (length == 0) {
-                return 0;
-            }
-            if (remaining <= 0) {
-                return -1;
-            }
-            int count = in.read(buffer, offset, (int) Math.min(length, remaining));
-            if (count < 0) {
-                remaining = 0;
-                return -1;
-            }
-            remaining -= count;
-            return count;
-        }
-
-        @Override
-        public long skip(long n)
-                throws IOException
-        {
-            long skipped = in.skip(Math.min(Math.max(n, 0), remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available()
-                throws IOException
-        {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            in.close();
-        }
-    }
 }

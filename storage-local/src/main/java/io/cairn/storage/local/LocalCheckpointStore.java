@@ -1,6 +1,7 @@
 package io.cairn.storage.local;
 
 import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.LimitedInputStream;
 import io.cairn.core.store.StoreKeys;
 
 import java.io.ByteArrayInputStream;
@@ -27,7 +28,6 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -163,7 +163,14 @@ final class LocalCheckpointStore
             throw new IllegalArgumentException("Range of " + key + " must not be negative: offset " + offset + ", length " + length);
         }
         FileChannel channel = open(key);
-        return new RangeInputStream(channel, offset, length);
+        try {
+            channel.position(offset);
+        }
+        catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new LimitedInputStream(Channels.newInputStream(channel), length);
     }
 
     @Override
@@ -459,59 +466,5 @@ final class LocalCheckpointStore
     {
         void run()
                 throws IOException;
-    }
-
-    /**
-     * Reads {@code length} bytes from {@code offset} with positional reads on the channel.
-     */
-    private static final class RangeInputStream
-            extends InputStream
-    {
-        private final FileChannel channel;
-        private long position;
-        private long remaining;
-
-        RangeInputStream(FileChannel channel, long offset, long length)
-        {
-            this.channel = channel;
-            this.position = offset;
-            this.remaining = length;
-        }
-
-        @Override
-        public int read()
-                throws IOException
-        {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length)
-                throws IOException
-        {
-            Objects.checkFromIndexSize(offset, length, buffer.length);
-            if (length == 0) {
-                return 0;
-            }
-            if (remaining <= 0) {
-                return -1;
-            }
-            int count = channel.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, remaining)), position);
-            if (count < 0) {
-                remaining = 0;
-                return -1;
-            }
-            position += count;
-            remaining -= count;
-            return count;
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            channel.close();
-        }
     }
 }
