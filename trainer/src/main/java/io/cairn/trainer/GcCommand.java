@@ -19,6 +19,9 @@ final class GcCommand
     @Option(names = "--dry-run", description = "Only report what would be deleted.")
     boolean dryRun;
 
+    @Option(names = "--force", description = "Sweep even while a run is being written (its in-flight save may lose chunks).")
+    boolean force;
+
     GcCommand(Console console)
     {
         this.console = console;
@@ -31,7 +34,7 @@ final class GcCommand
         RepositoryOptions options = new RepositoryOptions();
         options.store = store;
         try (CheckpointRepository repository = options.open()) {
-            CheckpointRepository.GcResult result = repository.gc(dryRun);
+            CheckpointRepository.GcResult result = repository.gc(dryRun, force);
             console.err().println(result.chunks() + " chunk(s), " + result.referenced() + " referenced; "
                     + (dryRun ? "would delete " : "deleted ") + result.unreferenced().size());
             return CairnCommand.OK;

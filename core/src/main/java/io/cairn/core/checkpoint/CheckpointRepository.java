@@ -567,12 +567,26 @@ public final class CheckpointRepository
     }
 
     /**
-     * Deletes every chunk no committed manifest references. Run it when no training writes into the
-     * repository: a save in flight has uploaded chunks its manifest does not reference yet.
+     * Deletes every chunk no committed manifest references. A save in flight has uploaded chunks its
+     * manifest does not reference yet, so unless {@code force} is set this refuses while any run of the
+     * repository holds a live lease (is being written).
+     *
+     * @throws IllegalStateException naming the run, host and pid of a live writer
      */
-    public GcResult gc(boolean dryRun)
+    public GcResult gc(boolean dryRun, boolean force)
             throws IOException
     {
+        if (!force && !dryRun) {
+            java.time.Instant now = java.time.Instant.now();
+            for (String run : runs()) {
+                Optional<RunLease.Holder> holder = RunLease.liveHolder(store, run, now);
+                if (holder.isPresent()) {
+                    throw new IllegalStateException("Run " + run + " is being written by " + holder.get().host() + " pid " + holder.get().pid()
+                            + " (lease until " + holder.get().expiresAt() + "); a sweep now could delete chunks its next checkpoint needs. "
+                            + "Run gc when training has stopped, or pass --force");
+                }
+            }
+        }
         Set<String> referenced = referencedChunks();
         List<String> unreferenced = new ArrayList<>();
         long chunkCount = 0;

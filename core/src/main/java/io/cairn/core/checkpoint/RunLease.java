@@ -77,6 +77,15 @@ final class RunLease
         return new RunLease(store, key, ttl, clock, mine);
     }
 
+    /**
+     * Who holds the run's lease now, if anyone (an expired lease is held by no one).
+     */
+    static Optional<Holder> liveHolder(CheckpointStore store, String run, Instant now)
+            throws IOException
+    {
+        return read(store, RepositoryLayout.leaseKey(run)).filter(holder -> !Instant.parse(holder.expiresAt()).isBefore(now));
+    }
+
     private static boolean takeable(Holder holder, Instant now)
     {
         if (Instant.parse(holder.expiresAt()).isBefore(now)) {

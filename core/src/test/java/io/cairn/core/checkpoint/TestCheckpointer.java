@@ -298,6 +298,27 @@ class TestCheckpointer
     }
 
     @Test
+    void gcRefusesWhileARunIsBeingWritten()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
+        store.put(RepositoryLayout.chunkKey("0".repeat(64)), new byte[] {1});
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            assertThatThrownBy(() -> repository.gc(false, false))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Run " + checkpointer.run() + " is being written")
+                    .hasMessageContaining("--force");
+            assertThat(repository.gc(true, false).unreferenced()).hasSize(1);
+            assertThat(store.keys()).contains(RepositoryLayout.chunkKey("0".repeat(64)));
+        }
+        // the run closed and released its lease
+        assertThat(repository.gc(false, false).unreferenced()).hasSize(1);
+        assertThat(store.keys()).doesNotContain(RepositoryLayout.chunkKey("0".repeat(64)));
+    }
+
+    @Test
     void syncSaveCommitsBeforeReturning()
             throws IOException
     {
