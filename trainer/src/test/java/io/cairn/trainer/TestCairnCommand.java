@@ -204,6 +204,24 @@ class TestCairnCommand
     }
 
     @Test
+    void savePoliciesAndRetentionRulesCombineFromFlags()
+    {
+        CliRun epochs = cairn("train", "--store", temp.resolve("epochs").toString(), "--save-every-epochs", "2", "--save-on-finish", "--json");
+        assertThat(epochs.exitCode()).as(epochs.toString()).isZero();
+        assertThat(epochs.json().get("saved").toString()).isEqualTo("[64,128,160]");
+
+        String best = temp.resolve("best").toString();
+        CliRun run = cairn("train", "--store", best, "--save-best", "loss:min", "--keep-best", "1", "--json");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        // the seed's loss falls every epoch: every epoch end improves, and saves
+        assertThat(run.json().get("saved").toString()).isEqualTo("[32,64,96,128,160]");
+        // the best by loss is also the newest here, so exactly one is kept
+        assertThat(run.json().get("retained").toString()).isEqualTo("[160]");
+        JsonNode kept = Scenarios.inspectLatest(best);
+        assertThat(kept.get("trainerState").get("policyState").get("best.loss").asDouble()).isEqualTo(kept.get("metrics").get("loss").asDouble());
+    }
+
+    @Test
     void badFlagsExitTwoWithOneLineReason()
     {
         assertUsageError(cairn("train", "--store", temp.toString(), "--bogus"), "Unknown option: '--bogus'");
