@@ -11,30 +11,41 @@ import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The single-writer lease of a run ({@code runs/<run>/lease}): host, pid, start and expiry. The writer
- * renews it; another writer may take it over only when it has expired, or when its holder ran on the
- * same host and that process is gone (so resuming right after a crash just works).
+ * The single-writer lease of a run: host, pid, start and expiry. The writer renews it; another writer
+ * may take it over only when it has expired, or when its holder ran on the same host and that process
+ * is gone (so resuming right after a crash just works).
+ *
+ * <p>Leases are numbered generations, {@code runs/<run>/lease/<20 digits>}, each created with
+ * create-if-absent: the holder is the owner of the highest generation. Taking over creates the next
+ * generation, so of two writers racing to take over exactly one wins, on every store, with no
+ * compare-and-swap in the SPI. A writer whose generation is no longer the highest has lost its lease.
  */
 final class RunLease
 {
     private final CheckpointStore store;
+    private final String run;
     private final String key;
+    private final long generation;
     private final Duration ttl;
     private final Clock clock;
     private final Holder mine;
     private volatile Instant expiresAt;
     private volatile boolean lost;
 
-    private RunLease(CheckpointStore store, String key, Duration ttl, Clock clock, Holder mine)
+    private RunLease(CheckpointStore store, String run, String key, long generation, Duration ttl, Clock clock, Holder mine)
     {
         this.store = store;
+        this.run = run;
         this.key = key;
+        this.generation = generation;
         this.ttl = ttl;
         this.clock = clock;
         this.mine = mine;
@@ -47,34 +58,34 @@ final class RunLease
             throws IOException
     {
         requireNonNull(store, "store is null");
-        String key = RepositoryLayout.leaseKey(run);
         Instant now = clock.instant();
         Holder mine = new Holder(UUID.randomUUID().toString(), hostName(), ProcessHandle.current().pid(), now.toString(), now.plus(ttl).toString());
-        try {
-            store.createIfAbsent(key, json(mine));
-            return new RunLease(store, key, ttl, clock, mine);
+        long current = highestGeneration(store, run);
+        if (current > 0) {
+            Optional<Holder> holder = read(store, generationKey(run, current));
+            if (holder.isPresent() && !takeable(holder.get(), now)) {
+                Holder other = holder.get();
+                throw new CheckpointException("Run " + run + " is being written by " + other.host() + " pid " + other.pid() + " since " + other.startedAt()
+                        + "; its lease expires at " + other.expiresAt() + ". Wait for that writer to finish, or start a new run instead of --resume.");
+            }
         }
-        catch (FileAlreadyExistsException e) {
-            // held, or left behind by a writer that stopped
-        }
-        Optional<Holder> holder = read(store, key);
-        if (holder.isPresent() && holder.get().owner().equals(mine.owner())) {
-            // a retried create whose first attempt succeeded
-            return new RunLease(store, key, ttl, clock, mine);
-        }
-        if (holder.isPresent() && !takeable(holder.get(), now)) {
-            Holder other = holder.get();
-            throw new CheckpointException("Run " + run + " is being written by " + other.host() + " pid " + other.pid() + " since " + other.startedAt()
-                    + "; its lease expires at " + other.expiresAt() + ". Wait for that writer to finish, or start a new run instead of --resume.");
-        }
-        store.delete(java.util.List.of(key));
+        String key = generationKey(run, current + 1);
         try {
             store.createIfAbsent(key, json(mine));
         }
         catch (FileAlreadyExistsException e) {
-            throw new CheckpointException("Another writer took over run " + run + " at the same moment; try again");
+            // a retried create whose first attempt succeeded finds its own lease; anyone else won the race
+            if (!read(store, key).map(holder -> holder.owner().equals(mine.owner())).orElse(false)) {
+                throw new CheckpointException("Another writer took over run " + run + " at the same moment; try again");
+            }
         }
-        return new RunLease(store, key, ttl, clock, mine);
+        // earlier generations are history now
+        List<String> older = new ArrayList<>();
+        for (long generation = current; generation >= 1 && older.size() < 16; generation--) {
+            older.add(generationKey(run, generation));
+        }
+        store.delete(older);
+        return new RunLease(store, run, key, current + 1, ttl, clock, mine);
     }
 
     /**
@@ -83,7 +94,35 @@ final class RunLease
     static Optional<Holder> liveHolder(CheckpointStore store, String run, Instant now)
             throws IOException
     {
-        return read(store, RepositoryLayout.leaseKey(run)).filter(holder -> !Instant.parse(holder.expiresAt()).isBefore(now));
+        long current = highestGeneration(store, run);
+        if (current == 0) {
+            return Optional.empty();
+        }
+        return read(store, generationKey(run, current)).filter(holder -> !Instant.parse(holder.expiresAt()).isBefore(now));
+    }
+
+    static String generationKey(String run, long generation)
+    {
+        return RepositoryLayout.leaseKey(run) + "/" + String.format("%020d", generation);
+    }
+
+    private static long highestGeneration(CheckpointStore store, String run)
+            throws IOException
+    {
+        String prefix = RepositoryLayout.leaseKey(run) + "/";
+        long highest = 0;
+        for (String key : store.list(prefix)) {
+            String name = key.substring(prefix.length());
+            if (name.matches("\\d{20}")) {
+                try {
+                    highest = Math.max(highest, Long.parseLong(name));
+                }
+                catch (NumberFormatException e) {
+                    // past Long.MAX_VALUE: not a generation this code wrote
+                }
+            }
+        }
+        return highest;
     }
 
     private static boolean takeable(Holder holder, Instant now)
@@ -105,7 +144,7 @@ final class RunLease
             return;
         }
         Optional<Holder> current = read(store, key);
-        if (current.isEmpty() || !current.get().owner().equals(mine.owner())) {
+        if (highestGeneration(store, run) != generation || current.isEmpty() || !current.get().owner().equals(mine.owner())) {
             lost = true;
             return;
         }
@@ -133,8 +172,8 @@ final class RunLease
             throws IOException
     {
         Optional<Holder> current = read(store, key);
-        if (current.isPresent() && current.get().owner().equals(mine.owner())) {
-            store.delete(java.util.List.of(key));
+        if (current.isPresent() && current.get().owner().equals(mine.owner()) && highestGeneration(store, run) == generation) {
+            store.delete(List.of(key));
         }
         lost = true;
     }

@@ -23,7 +23,8 @@ class TestRunLease
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN = "run-1";
-    private static final String KEY = "runs/run-1/lease";
+    // a lease another writer left: generation 1
+    private static final String KEY = "runs/run-1/lease/00000000000000000001";
     private static final Duration TTL = Duration.ofSeconds(30);
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private static final long MY_PID = ProcessHandle.current().pid();
@@ -88,6 +89,37 @@ class TestRunLease
         assertThat(holder.get("startedAt").asText()).isEqualTo(T0.plus(TTL).plusSeconds(1).toString());
         assertThat(second.valid()).isTrue();
         assertThat(first.valid()).isFalse();
+    }
+
+    @Test
+    void ofWritersRacingToTakeOverAnExpiredLeaseExactlyOneWins()
+            throws Exception
+    {
+        store.put(KEY, lease("other-host.example", 4242, T0.minusSeconds(100), T0.minusSeconds(1)));
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<RunLease>> attempts = new java.util.ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            attempts.add(pool.submit(() -> {
+                start.await();
+                return RunLease.acquire(store, RUN, TTL, clock);
+            }));
+        }
+        start.countDown();
+        int won = 0;
+        for (java.util.concurrent.Future<RunLease> attempt : attempts) {
+            try {
+                assertThat(attempt.get().valid()).isTrue();
+                won++;
+            }
+            catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(CheckpointException.class);
+            }
+        }
+        pool.shutdown();
+        assertThat(won).isEqualTo(1);
+        assertThat(storedLease().get("pid").asLong()).isEqualTo(MY_PID);
     }
 
     @Test
@@ -277,10 +309,12 @@ class TestRunLease
         assertThat(store.keys()).isEmpty();
     }
 
+    // the current holder: the highest generation
     private JsonNode storedLease()
     {
         try {
-            return JSON.readTree(store.readAllBytes(KEY));
+            String newest = store.list("runs/run-1/lease/").stream().max(String::compareTo).orElseThrow();
+            return JSON.readTree(store.readAllBytes(newest));
         }
         catch (IOException e) {
             throw new AssertionError(e);
