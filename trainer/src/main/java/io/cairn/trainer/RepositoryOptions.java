@@ -22,7 +22,7 @@ final class RepositoryOptions
 
     CheckpointRepository open()
     {
-        return Guice.createInjector(new StoreModule(store, false)).getInstance(CheckpointRepository.class);
+        return Guice.createInjector(StoreModule.forReading(store)).getInstance(CheckpointRepository.class);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
 
@@ -20,11 +21,28 @@ final class StoreModule
 {
     private final String uri;
     private final boolean forWriting;
+    private final int chunkSize;
+    private final int uploadThreads;
 
-    StoreModule(String uri, boolean forWriting)
+    private StoreModule(String uri, boolean forWriting, int chunkSize, int uploadThreads)
     {
         this.uri = requireNonNull(uri, "uri is null");
         this.forWriting = forWriting;
+        this.chunkSize = chunkSize;
+        this.uploadThreads = uploadThreads;
+    }
+
+    static StoreModule forReading(String uri)
+    {
+        return new StoreModule(uri, false, RepositoryDescriptor.DEFAULT_CHUNK_SIZE, 4);
+    }
+
+    /**
+     * @param chunkSize the chunk size of a repository created now (an existing one keeps its own)
+     */
+    static StoreModule forWriting(String uri, int chunkSize, int uploadThreads)
+    {
+        return new StoreModule(uri, true, chunkSize, uploadThreads);
     }
 
     @Provides
@@ -47,6 +65,6 @@ final class StoreModule
     CheckpointRepository repository(CheckpointStore store)
             throws IOException
     {
-        return forWriting ? CheckpointRepository.create(store) : CheckpointRepository.open(store);
+        return forWriting ? CheckpointRepository.create(store, chunkSize, uploadThreads) : CheckpointRepository.open(store);
     }
 }

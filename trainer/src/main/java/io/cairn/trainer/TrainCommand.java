@@ -1,6 +1,7 @@
 package io.cairn.trainer;
 
 import com.google.inject.Guice;
+import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.config.Settings;
 import picocli.CommandLine.Command;
@@ -69,6 +70,13 @@ final class TrainCommand
     @Option(names = "--json", description = "Print a JSON summary on stdout.")
     boolean json;
 
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "4MiB",
+            description = "Chunk size of a new repository; an existing one keeps its own (default: ${DEFAULT-VALUE}). Smaller deduplicates finer, larger uploads faster.")
+    String chunkSize;
+
+    @Option(names = "--upload-threads", paramLabel = "N", defaultValue = "4", description = "Chunks uploaded in parallel (default: ${DEFAULT-VALUE}).")
+    int uploadThreads;
+
     TrainCommand(Console console)
     {
         this.console = console;
@@ -99,7 +107,11 @@ final class TrainCommand
                 resume,
                 Optional.ofNullable(run),
                 json);
-        return Guice.createInjector(new StoreModule(store, true), new TrainModule(config, console))
+        int chunkBytes = (int) Settings.bytes("--chunk-size", chunkSize, RepositoryDescriptor.MIN_CHUNK_SIZE, RepositoryDescriptor.MAX_CHUNK_SIZE);
+        if (uploadThreads < 1 || uploadThreads > 64) {
+            throw new IllegalArgumentException("--upload-threads must be from 1 to 64, got " + uploadThreads);
+        }
+        return Guice.createInjector(StoreModule.forWriting(store, chunkBytes, uploadThreads), new TrainModule(config, console))
                 .getInstance(TrainingRun.class)
                 .run();
     }

@@ -222,6 +222,18 @@ class TestCairnCommand
     }
 
     @Test
+    void chunkSizeOfANewRepositoryComesFromTheFlag()
+    {
+        String store = temp.resolve("small-chunks").toString();
+        CliRun run = cairn("train", "--store", store, "--epochs", "1", "--save-every-steps", "32", "--mode", "state", "--chunk-size", "4KiB", "--upload-threads", "2");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode checkpoint = Scenarios.inspectLatest(store);
+        assertThat(checkpoint.get("chunkSize").asInt()).isEqualTo(4096);
+        checkpoint.get("files").forEach(file -> assertThat(file.get("chunks").size()).as(file.toString()).isEqualTo((int) ((file.get("size").asLong() + 4095) / 4096)));
+        assertThat(checkpoint.get("files").findValues("chunks").stream().mapToInt(JsonNode::size).max().orElseThrow()).isGreaterThan(1);
+    }
+
+    @Test
     void badFlagsExitTwoWithOneLineReason()
     {
         assertUsageError(cairn("train", "--store", temp.toString(), "--bogus"), "Unknown option: '--bogus'");
@@ -236,6 +248,8 @@ class TestCairnCommand
         assertUsageError(cairn("train", "--store", temp.toString(), "--run", "x"), "--run");
         assertUsageError(cairn("inspect", "--store", temp.toString()), "--step");
         assertUsageError(cairn("frobnicate"), "frobnicate");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--chunk-size", "1KiB"), "--chunk-size must be a size from 4KiB to 256MiB");
+        assertUsageError(cairn("train", "--store", temp.toString(), "--upload-threads", "0"), "--upload-threads must be from 1 to 64");
         assertUsageError(cairn("train", "--store", temp.resolve("repo").toString(), "--resume", "--run", "no-such-run"), "Run no-such-run does not exist");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--save-every-steps", "0"), "--save-every-steps must be at least 1");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--batch", "0"), "--batch must be at least 1");
