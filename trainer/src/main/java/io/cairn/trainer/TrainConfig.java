@@ -68,11 +68,6 @@ record TrainConfig(
         }
     }
 
-    boolean hasSavePolicy()
-    {
-        return saveEverySteps.isPresent() || saveEvery.isPresent() || saveEveryEpochs.isPresent() || saveBest.isPresent();
-    }
-
     /**
      * The metric {@code --keep-best} ranks by: the {@code --save-best} metric, else loss.
      */
