@@ -390,9 +390,16 @@ final class LocalCheckpointStore
                 changed.add(directory.getParent());
             }
             catch (FileAlreadyExistsException e) {
-                if (!Files.isDirectory(directory)) {
+                if (Files.isDirectory(directory)) {
+                    continue;
+                }
+                if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
                     throw new FileSystemException(key(directory), null, "a blob has this name, so it cannot hold " + key(target));
                 }
+                // another writer made it and a concurrent delete pruned it again before we looked: start over
+                NoSuchFileException pruned = new NoSuchFileException(key(directory));
+                pruned.initCause(e);
+                throw pruned;
             }
         }
         return changed;
