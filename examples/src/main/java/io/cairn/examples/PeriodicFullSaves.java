@@ -71,7 +71,8 @@ public final class PeriodicFullSaves
                 }
                 step++;
                 if (step % SAVE_EVERY_STEPS == 0) {
-                    checkpointer.save(SaveKind.FULL, TrainerState.atStep(step), metric.asMap());
+                    // the position: `epoch` epochs done, i + 1 batches of the next
+                    checkpointer.save(SaveKind.FULL, TrainerState.at(step, epoch, i + 1), metric.asMap());
                     System.out.println("Saving the full model at step: " + step);
                 }
             }

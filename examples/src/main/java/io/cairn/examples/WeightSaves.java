@@ -102,7 +102,8 @@ public final class WeightSaves
                 }
                 step++;
                 if (step % SAVE_EVERY_STEPS == 0) {
-                    checkpointer.save(SaveKind.WEIGHTS, TrainerState.atStep(step), metric.asMap());
+                    // the position: `epoch` epochs done, i + 1 batches of the next
+                    checkpointer.save(SaveKind.WEIGHTS, TrainerState.at(step, epoch, i + 1), metric.asMap());
                     // kept only to show later that the restored weights reproduce this model
                     savedPredictions = model.predict(probe);
                     System.out.println("Saving weights at step: " + step);

@@ -1,5 +1,8 @@
 package io.cairn.examples;
 
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.CheckpointStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TestExamples
 {
+    // 1000 samples in batches of 32 make 32 batches an epoch: step 50 is batch 18 of the second epoch,
+    // 100 batch 4 of the fourth, 150 batch 22 of the fifth (as "step/epochs done/batches done")
+    private static final String[] SEED_POSITIONS = {"50/1/18", "100/3/4", "150/4/22"};
+
     @TempDir
     Path directory;
 
@@ -22,6 +29,7 @@ class TestExamples
     {
         assertThat(PeriodicFullSaves.run(storeUri())).containsExactly(50L, 100L, 150L);
         assertThat(manifests()).hasSize(3);
+        assertThat(recordedPositions()).containsExactly(SEED_POSITIONS);
     }
 
     @Test
@@ -31,6 +39,8 @@ class TestExamples
         WeightSaves.Result result = WeightSaves.run(storeUri());
 
         assertThat(result.committedSteps()).containsExactly(50L, 100L, 150L);
+        // a weights checkpoint keeps no trainer state, but its manifest says which epoch it is from
+        assertThat(recordedPositions()).containsExactly("50/1", "100/3", "150/4");
         assertThat(result.restoredStep()).isEqualTo(150L);
         assertThat(result.restoredPredictions()).isDeepEqualTo(result.savedPredictions());
         assertThat(result.predictionsMatch()).isTrue();
@@ -44,6 +54,7 @@ class TestExamples
     {
         assertThat(StepCheckpointCallback.run(storeUri())).containsExactly(50L, 100L, 150L);
         assertThat(manifests()).hasSize(3);
+        assertThat(recordedPositions()).containsExactly(SEED_POSITIONS);
     }
 
     @Test
@@ -53,6 +64,17 @@ class TestExamples
         PeriodicFullSaves.run(storeUri());
         assertThat(PeriodicFullSaves.run(storeUri())).containsExactly(50L, 100L, 150L);
         assertThat(manifests()).hasSize(6);
+    }
+
+    private List<String> recordedPositions()
+            throws IOException
+    {
+        try (CheckpointStore store = CheckpointStores.discover().open(storeUri());
+                CheckpointRepository repository = CheckpointRepository.open(store)) {
+            return repository.checkpoints().stream()
+                    .map(manifest -> manifest.step() + "/" + manifest.epoch() + (manifest.trainerState() == null ? "" : "/" + manifest.trainerState().batchInEpoch()))
+                    .toList();
+        }
     }
 
     private String storeUri()
