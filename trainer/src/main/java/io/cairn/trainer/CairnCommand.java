@@ -5,6 +5,7 @@ import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
 import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.checkpoint.ModelMismatchException;
+import io.cairn.core.data.MalformedDataException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -82,7 +83,7 @@ public final class CairnCommand
             return FAILED;
         }
         if (cause instanceof IllegalArgumentException || cause instanceof ModelMismatchException || cause instanceof FileNotFoundException
-                || cause instanceof CommandLine.ParameterException) {
+                || cause instanceof MalformedDataException || cause instanceof CommandLine.ParameterException) {
             return USAGE;
         }
         return FAILED;

@@ -256,6 +256,22 @@ class TestCairnCommand
     }
 
     @Test
+    void badTrainingDataExitsTwoNamingFileAndLine()
+            throws IOException
+    {
+        Path missing = temp.resolve("missing.csv");
+        assertUsageError(cairn("train", "--store", temp.resolve("a").toString(), "--data", "csv:" + missing), missing.toString());
+
+        Path ragged = Files.writeString(temp.resolve("ragged.csv"), "x1,x2,class\n0.5,1.5,0\n0.5,1\n");
+        assertUsageError(cairn("train", "--store", temp.resolve("b").toString(), "--model", "mlp:2,4,2", "--data", "csv:" + ragged), ragged + " line 3");
+
+        Path narrow = Files.writeString(temp.resolve("narrow.csv"), "0.5,1.5,0\n0.25,1,1\n");
+        assertUsageError(cairn("train", "--store", temp.resolve("c").toString(), "--data", "csv:" + narrow), "The data has 2 features but the model takes 100 inputs");
+        // nothing was written for data that never trained
+        assertThat(temp.resolve("b").resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void unknownSchemeListsTheKnownOnes()
     {
         CliRun run = cairn("train", "--store", "gopher://host/x", "--epochs", "1");

@@ -51,6 +51,8 @@ public final class Datasets
      * Reads a CSV file: one sample a line, numeric feature columns, and the class index (0 to
      * {@code classes - 1}) in the last column, turned into a one-hot label. A first line that does not
      * parse as numbers is taken as a header. Blank lines are skipped.
+     *
+     * @throws MalformedDataException when the file is missing or a line is not a sample, naming the line
      */
     public static Dataset csv(Path path, int classes)
             throws IOException
@@ -59,7 +61,7 @@ public final class Datasets
             throw new IllegalArgumentException("CSV data needs a positive number of classes, got " + classes);
         }
         if (!Files.isRegularFile(path)) {
-            throw new IOException("CSV file " + path + " does not exist or is not a file");
+            throw new MalformedDataException("CSV file " + path + " does not exist or is not a file");
         }
         List<float[]> rows = new ArrayList<>();
         List<Integer> labelIndexes = new ArrayList<>();
@@ -84,24 +86,24 @@ public final class Datasets
                         columns = cells.length;
                         continue;
                     }
-                    throw new IOException(path + " line " + lineNumber + ": not a number: " + e.getMessage());
+                    throw new MalformedDataException(path + " line " + lineNumber + ": not a number: " + e.getMessage());
                 }
                 if (columns < 0) {
                     columns = cells.length;
                 }
                 if (cells.length != columns || columns < 2) {
-                    throw new IOException(path + " line " + lineNumber + ": expected " + columns + " columns (features then the class index), got " + cells.length);
+                    throw new MalformedDataException(path + " line " + lineNumber + ": expected " + columns + " columns (features then the class index), got " + cells.length);
                 }
                 float label = values[columns - 1];
                 if (label != Math.rint(label) || label < 0 || label >= classes) {
-                    throw new IOException(path + " line " + lineNumber + ": the class index must be an integer from 0 to " + (classes - 1) + ", got " + cells[columns - 1].trim());
+                    throw new MalformedDataException(path + " line " + lineNumber + ": the class index must be an integer from 0 to " + (classes - 1) + ", got " + cells[columns - 1].trim());
                 }
                 rows.add(values);
                 labelIndexes.add((int) label);
             }
         }
         if (rows.isEmpty()) {
-            throw new IOException("CSV file " + path + " has no samples");
+            throw new MalformedDataException("CSV file " + path + " has no samples");
         }
         int featureCount = columns - 1;
         float[] x = new float[rows.size() * featureCount];
