@@ -51,7 +51,7 @@ final class LocalCheckpointStore
     private static final System.Logger LOG = System.getLogger(LocalCheckpointStore.class.getName());
     private static final int BUFFER_SIZE = 64 * 1024;
     // a concurrent delete may prune a directory between creating it and renaming into it
-    private static final int MAX_PLACE_ATTEMPTS = 10;
+    private static final int MAX_PLACE_ATTEMPTS = 100;
 
     private final Path root;
     private final Path tempDirectory;
@@ -317,9 +317,8 @@ final class LocalCheckpointStore
     private Path writeTemp(String key, InputStream data, long length)
             throws IOException
     {
-        Files.createDirectories(tempDirectory);
         Path temp = tempDirectory.resolve(".tmp-" + UUID.randomUUID());
-        try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, WRITE)) {
+        try (FileChannel channel = openTemp(temp)) {
             byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
             long remaining = length;
             while (remaining > 0) {
@@ -345,6 +344,19 @@ final class LocalCheckpointStore
         return temp;
     }
 
+    private FileChannel openTemp(Path temp)
+            throws IOException
+    {
+        try {
+            return FileChannel.open(temp, CREATE_NEW, WRITE);
+        }
+        catch (NoSuchFileException e) {
+            // the temp directory is gone: removed by close() of another store on this root, or by hand
+            Files.createDirectories(tempDirectory);
+            return FileChannel.open(temp, CREATE_NEW, WRITE);
+        }
+    }
+
     /**
      * Creates the target's missing parent directories and runs the step that makes the blob visible,
      * then syncs every directory whose entries changed.
@@ -363,6 +375,8 @@ final class LocalCheckpointStore
                 if (attempt >= MAX_PLACE_ATTEMPTS) {
                     throw e;
                 }
+                // let the deleting thread finish its prune before we build the path again
+                Thread.yield();
                 continue;
             }
             changed.add(target.getParent());
@@ -390,13 +404,14 @@ final class LocalCheckpointStore
                 changed.add(directory.getParent());
             }
             catch (FileAlreadyExistsException e) {
+                if (Files.isRegularFile(directory, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new FileSystemException(key(directory), null, "a blob has this name, so it cannot hold " + key(target));
+                }
                 if (Files.isDirectory(directory)) {
                     continue;
                 }
-                if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new FileSystemException(key(directory), null, "a blob has this name, so it cannot hold " + key(target));
-                }
-                // another writer made it and a concurrent delete pruned it again before we looked: start over
+                // another writer made it and a concurrent delete pruned it again before we looked (a prune
+                // and re-create never leaves a blob behind): start over
                 NoSuchFileException pruned = new NoSuchFileException(key(directory));
                 pruned.initCause(e);
                 throw pruned;

@@ -138,6 +138,20 @@ public class TestLocalCheckpointStore
     }
 
     @Test
+    public void closingAnotherStoreOnTheSameRootDoesNotBreakWrites()
+            throws IOException
+    {
+        CheckpointStore other = new LocalCheckpointStoreProvider().open(root.toUri(), Map.of());
+        other.close();
+        assertThat(root.resolve(LocalCheckpointStore.TEMP_DIRECTORY)).doesNotExist();
+
+        write("runs/r/lease", bytes("lease"));
+        store.createIfAbsent("runs/r/checkpoints/1.json", bytes("manifest"));
+        assertThat(store.readAllBytes("runs/r/lease")).isEqualTo(bytes("lease"));
+        assertThat(store.readAllBytes("runs/r/checkpoints/1.json")).isEqualTo(bytes("manifest"));
+    }
+
+    @Test
     public void tempAreaIsNotAKey()
     {
         assertThatThrownBy(() -> write(".cairn-tmp/x", bytes("x")))
