@@ -381,10 +381,14 @@ public final class Checkpointer
         }
         finally {
             pipeline.shutdown();
-            leaseRenewal.shutdownNow();
+            // let a renewal in flight finish: interrupting it could leave a half-written lease temp file
+            leaseRenewal.shutdown();
             boolean stopped = false;
             try {
                 stopped = pipeline.awaitTermination(1, TimeUnit.MINUTES);
+                if (!leaseRenewal.awaitTermination(1, TimeUnit.MINUTES)) {
+                    leaseRenewal.shutdownNow();
+                }
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -7,11 +7,12 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Run ids sort by creation time: {@code 20261129T031500Z-1a2b3c}.
+ * Run ids sort by creation time, to the millisecond, so the newest run is the last id:
+ * {@code 20261129T031500123Z-1a2b3c}.
  */
 final class RunIds
 {
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     private RunIds() {}
 

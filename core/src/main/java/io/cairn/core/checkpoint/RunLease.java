@@ -213,11 +213,22 @@ final class RunLease
 
     private static String hostName()
     {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        }
-        catch (IOException e) {
-            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("unknown-host");
+        return HostName.VALUE;
+    }
+
+    // resolved once: a lookup that fails now and then must not make this host look like another
+    private static final class HostName
+    {
+        static final String VALUE = resolve();
+
+        private static String resolve()
+        {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            }
+            catch (IOException e) {
+                return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("unknown-host");
+            }
         }
     }
 }

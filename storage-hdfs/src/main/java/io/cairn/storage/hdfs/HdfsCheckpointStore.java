@@ -536,11 +536,18 @@ final class HdfsCheckpointStore
 
     private void deleteTemp(Path temp, Throwable failure)
     {
+        // an interrupted write must still clean up: Hadoop's RPC fails at once while the flag is set
+        boolean interrupted = Thread.interrupted();
         try {
             files.delete(temp, false);
         }
         catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

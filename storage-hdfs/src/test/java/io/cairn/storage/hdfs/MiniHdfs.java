@@ -146,6 +146,9 @@ public final class MiniHdfs
     {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
+        // the delay doubles per retry: 12 retries wait up to ~40 s for the DataNode's block report on a
+        // loaded machine, where the default 5 give up after 310 ms ("does not have enough number of replicas")
+        settings.put("dfs.client.block.write.locateFollowingBlock.retries", "12");
         settings.put("dfs.replication", "1");
         return java.util.Collections.unmodifiableMap(settings);
     }
