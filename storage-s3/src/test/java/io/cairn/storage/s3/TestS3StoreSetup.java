@@ -12,7 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.util.Map;
 
@@ -108,14 +109,15 @@ class TestS3StoreSetup
     void unreachableEndpointIsNamed()
             throws IOException
     {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+        // bound but never listening: the port stays ours for the whole test, and connections to it are refused
+        try (Socket reserved = new Socket()) {
+            reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+            int closedPort = reserved.getLocalPort();
+            String uri = "s3://present/x?endpoint=http://127.0.0.1:" + closedPort + "&path-style=true&access-key-id=a&secret-access-key=b&max-attempts=1";
+            assertThatThrownBy(() -> stores().open(uri))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot reach the S3 endpoint http://127.0.0.1:" + closedPort);
         }
-        String uri = "s3://present/x?endpoint=http://127.0.0.1:" + closedPort + "&path-style=true&access-key-id=a&secret-access-key=b&max-attempts=1";
-        assertThatThrownBy(() -> stores().open(uri))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("cannot reach the S3 endpoint http://127.0.0.1:" + closedPort);
     }
 
     @Test
