@@ -6,12 +6,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The packaged command line on the real module path: the {@code file:} store is found through the
@@ -19,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ModuleDiscoveryIT
 {
+    private static final long TIMEOUT_MINUTES = 2;
+
     @TempDir
     Path temp;
 
@@ -51,9 +55,18 @@ class ModuleDiscoveryIT
                 "--module-path", modulePath,
                 "-m", "io.cairn.trainer/io.cairn.trainer.Main"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        // stdout and stderr go to a file, so a child that hangs cannot block the reading of its output
+        Path log = Files.createTempFile(temp, "cairn-", ".log");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            fail("cairn " + String.join(" ", args) + " did not finish within " + TIMEOUT_MINUTES + " minutes and was killed; its output so far:\n"
+                    + new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
+        }
+        return new Result(process.exitValue(), new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
     }
 }
