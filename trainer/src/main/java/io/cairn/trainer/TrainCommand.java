@@ -74,7 +74,7 @@ final class TrainCommand
             description = "Chunk size of a new repository; an existing one keeps its own (default: ${DEFAULT-VALUE}). Smaller deduplicates finer, larger uploads faster.")
     String chunkSize;
 
-    @Option(names = "--upload-threads", paramLabel = "N", defaultValue = "4", description = "Chunks uploaded in parallel (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--upload-threads", paramLabel = "N", defaultValue = "4", description = "Chunks uploaded (and, on restore, read) in parallel (default: ${DEFAULT-VALUE}).")
     int uploadThreads;
 
     TrainCommand(Console console)

@@ -18,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +53,7 @@ public final class CheckpointRepository
 {
     private final CheckpointStore store;
     private final RepositoryDescriptor descriptor;
-    private final ExecutorService uploads;
+    private final ExecutorService transfers;
     private final int uploadThreads;
     private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
     // chunks this repository wrote or saw present: unchanged layers cost no request after their first save
@@ -63,8 +65,8 @@ public final class CheckpointRepository
         this.descriptor = requireNonNull(descriptor, "descriptor is null");
         this.uploadThreads = uploadThreads;
         AtomicInteger counter = new AtomicInteger();
-        this.uploads = Executors.newFixedThreadPool(uploadThreads, runnable -> {
-            Thread thread = new Thread(runnable, "cairn-upload-" + counter.incrementAndGet());
+        this.transfers = Executors.newFixedThreadPool(uploadThreads, runnable -> {
+            Thread thread = new Thread(runnable, "cairn-transfer-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -278,7 +280,7 @@ public final class CheckpointRepository
                 size += chunk.length;
                 whole.update(chunk);
                 buffers.acquireUninterruptibly();
-                chunks.add(uploads.submit(() -> {
+                chunks.add(transfers.submit(() -> {
                     try {
                         String hash = RepositoryLayout.hex(sha256().digest(chunk));
                         uploadChunk(hash, chunk);
@@ -373,7 +375,9 @@ public final class CheckpointRepository
     }
 
     /**
-     * Streams a checkpoint file, verifying every chunk's hash and the whole file's.
+     * Streams a checkpoint file, verifying every chunk's hash and the whole file's. Chunks are fetched
+     * and hashed ahead on the transfer threads, a bounded window of them at a time, and written in
+     * order.
      *
      * @throws CorruptCheckpointException naming the file and chunk on a mismatch or a missing chunk
      */
@@ -381,18 +385,44 @@ public final class CheckpointRepository
             throws IOException
     {
         MessageDigest whole = sha256();
+        List<String> hashes = file.chunks();
+        int window = uploadThreads * 2;
+        Deque<Future<byte[]>> ahead = new ArrayDeque<>();
+        int requested = 0;
         long remaining = file.size();
-        for (int i = 0; i < file.chunks().size(); i++) {
-            String hash = file.chunks().get(i);
-            byte[] chunk = readChunk(manifest, file, i);
-            long expectedSize = Math.min(remaining, manifest.chunkSize());
-            if (chunk.length != expectedSize) {
-                throw new CorruptCheckpointException("Chunk " + hash + " (chunk " + i + " of " + file.path() + " in " + describe(manifest)
-                        + ") has " + chunk.length + " bytes, expected " + expectedSize);
+        try {
+            for (int i = 0; i < hashes.size(); i++) {
+                while (requested < hashes.size() && requested < i + window) {
+                    int index = requested++;
+                    ahead.add(transfers.submit(() -> readChunk(manifest, file, index)));
+                }
+                byte[] chunk = ahead.remove().get();
+                long expectedSize = Math.min(remaining, manifest.chunkSize());
+                if (chunk.length != expectedSize) {
+                    throw new CorruptCheckpointException("Chunk " + hashes.get(i) + " (chunk " + i + " of " + file.path() + " in " + describe(manifest)
+                            + ") has " + chunk.length + " bytes, expected " + expectedSize);
+                }
+                whole.update(chunk);
+                out.write(chunk);
+                remaining -= chunk.length;
             }
-            whole.update(chunk);
-            out.write(chunk);
-            remaining -= chunk.length;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while reading " + file.path() + " of " + describe(manifest), e);
+        }
+        catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("Cannot read " + file.path() + " of " + describe(manifest), cause);
+        }
+        finally {
+            ahead.forEach(future -> future.cancel(false));
         }
         String actual = RepositoryLayout.hex(whole.digest());
         if (!actual.equals(file.sha256())) {
@@ -657,7 +687,7 @@ public final class CheckpointRepository
     public void close()
             throws IOException
     {
-        uploads.shutdownNow();
+        transfers.shutdownNow();
         store.close();
     }
 }

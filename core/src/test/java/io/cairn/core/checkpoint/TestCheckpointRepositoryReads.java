@@ -1,0 +1,123 @@
+package io.cairn.core.checkpoint;
+
+import io.cairn.core.store.MemoryCheckpointStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Reads fetch chunks ahead in parallel; these check that order, verification and failures survive it.
+ */
+class TestCheckpointRepositoryReads
+{
+    private static final int CHUNK = RepositoryDescriptor.MIN_CHUNK_SIZE;
+
+    private MemoryCheckpointStore store;
+    private CheckpointRepository repository;
+
+    @BeforeEach
+    void createRepository()
+            throws IOException
+    {
+        store = new MemoryCheckpointStore();
+        repository = CheckpointRepository.create(store, CHUNK, 3);
+    }
+
+    @AfterEach
+    void closeRepository()
+            throws IOException
+    {
+        repository.close();
+    }
+
+    @Test
+    void manyChunksReadBackInOrder()
+            throws IOException
+    {
+        // 40 chunks and a partial one: many times the read-ahead window of 6
+        byte[] data = random(40 * CHUNK + 123);
+        Manifest manifest = manifestOf(repository.putFile("variables/variables.data-00000-of-00001", data));
+
+        assertThat(read(manifest)).isEqualTo(data);
+        assertThat(repository.verify(manifest)).isEmpty();
+    }
+
+    @Test
+    void aDamagedChunkFarIntoTheFileIsNamed()
+            throws IOException
+    {
+        byte[] data = random(30 * CHUNK);
+        Manifest manifest = manifestOf(repository.putFile("variables/variables.data-00000-of-00001", data));
+        String damaged = manifest.files().get(0).chunks().get(17);
+        byte[] bad = random(CHUNK);
+        store.write(RepositoryLayout.chunkKey(damaged), new ByteArrayInputStream(bad), bad.length);
+
+        assertThatThrownBy(() -> read(manifest))
+                .isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("Chunk " + damaged + " (chunk 17 of variables/variables.data-00000-of-00001")
+                .hasMessageContaining("is damaged");
+        assertThat(repository.verify(manifest)).singleElement().asString().contains(damaged);
+    }
+
+    @Test
+    void aMissingChunkIsNamed()
+            throws IOException
+    {
+        byte[] data = random(10 * CHUNK);
+        Manifest manifest = manifestOf(repository.putFile("saved_model.pb", data));
+        String missing = manifest.files().get(0).chunks().get(9);
+        store.delete(List.of(RepositoryLayout.chunkKey(missing)));
+
+        assertThatThrownBy(() -> read(manifest))
+                .isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("Chunk " + missing + " (chunk 9 of saved_model.pb")
+                .hasMessageContaining("is missing");
+    }
+
+    @Test
+    void aChunkListThatDisagreesWithTheFileHashIsCaught()
+            throws IOException
+    {
+        Manifest.FileEntry first = repository.putFile("a", random(3 * CHUNK));
+        Manifest.FileEntry second = repository.putFile("b", random(3 * CHUNK + 1));
+        assertThat(second.chunks()).doesNotContainAnyElementsOf(first.chunks());
+        // the chunks of one file under the other's size and hash: every chunk is intact, the file is not
+        Manifest manifest = manifestOf(new Manifest.FileEntry("a", first.size(), first.sha256(), second.chunks().subList(0, 3)));
+
+        assertThatThrownBy(() -> read(manifest))
+                .isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("File a in")
+                .hasMessageContaining("expected " + first.sha256());
+    }
+
+    private byte[] read(Manifest manifest)
+            throws IOException
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        repository.readFile(manifest, manifest.files().get(0), out);
+        return out.toByteArray();
+    }
+
+    private static Manifest manifestOf(Manifest.FileEntry file)
+    {
+        return new Manifest(Manifest.FORMAT_VERSION, "run", 1, 0, SaveKind.WEIGHTS, "2026-11-29T00:00:00Z", Map.of(),
+                new Manifest.ModelInfo("test", "0".repeat(64)), CHUNK, List.of(file), List.of(), null);
+    }
+
+    private static byte[] random(int size)
+    {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+}
