@@ -39,6 +39,11 @@ import java.util.stream.Stream;
  * on the training thread every N steps (what Keras' {@code ModelCheckpoint} and the seed's examples
  * do), and with Cairn's saves of each kind, synchronous and asynchronous. Each Cairn case writes a
  * fresh repository under {@code --store}.
+ *
+ * <p>Each saving case also times loading its last save back, the seed's other cost: a SavedModel is
+ * loaded whole by {@code SavedModelBundle.load} (a new graph and session), a Cairn checkpoint is
+ * restored into a model already in memory (what continual learning and a resumed run do), reading
+ * and verifying every chunk from the store.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the same model with no saves, with Keras-style synchronous SavedModel exports, and with Cairn's saves; compare stall, time and bytes.")
@@ -55,6 +60,9 @@ final class BenchCommand
 
     @Option(names = "--save-every-steps", defaultValue = "50", paramLabel = "N", description = "Save interval of every saving case (default: ${DEFAULT-VALUE}).")
     long saveEverySteps;
+
+    @Option(names = "--loads", defaultValue = "3", paramLabel = "N", description = "Times each case loads its last save back; the median is reported (default: ${DEFAULT-VALUE}).")
+    int loads;
 
     @Option(names = "--json", description = "Print the results as JSON on stdout.")
     boolean json;
@@ -74,6 +82,9 @@ final class BenchCommand
         if (saveEverySteps <= 0) {
             throw new IllegalArgumentException("--save-every-steps must be at least 1, got " + saveEverySteps);
         }
+        if (loads < 1) {
+            throw new IllegalArgumentException("--loads must be at least 1, got " + loads);
+        }
         Dataset dataset = training.dataSpec().load(model, training.seed);
         Run run = new Run(model, dataset, epochs, batch, training.seed);
         String prefix = "bench-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
@@ -82,17 +93,18 @@ final class BenchCommand
         run.fit(List.of(), 1);
 
         List<Map<String, Object>> results = new ArrayList<>();
-        results.add(result("no saves", run.fit(List.of(), epochs), List.of(), 0, 0));
+        results.add(result("no saves", run.fit(List.of(), epochs), List.of(), 0, 0, List.of()));
         results.add(savedModelExports(run));
         results.add(cairn(run, SaveKind.FULL, true, prefix + "-full-sync"));
         results.add(cairn(run, SaveKind.FULL, false, prefix + "-full"));
         results.add(cairn(run, SaveKind.STATE, false, prefix + "-state"));
         results.add(cairn(run, SaveKind.WEIGHTS, false, prefix + "-weights"));
 
-        console.err().printf(Locale.ROOT, "%-34s %8s %10s %12s %12s %14s %14s%n", "CASE", "SAVES", "TRAIN s", "STALL med ms", "STALL p95 ms", "WRITTEN bytes", "STORED bytes");
+        console.err().printf(Locale.ROOT, "%-34s %8s %10s %12s %12s %14s %14s %12s%n", "CASE", "SAVES", "TRAIN s", "STALL med ms", "STALL p95 ms", "WRITTEN bytes", "STORED bytes",
+                "LOAD med ms");
         for (Map<String, Object> row : results) {
-            console.err().printf(Locale.ROOT, "%-34s %8d %10.3f %12.2f %12.2f %14d %14d%n", row.get("case"), row.get("saves"), row.get("trainSeconds"),
-                    row.get("stallMedianMillis"), row.get("stallP95Millis"), row.get("logicalBytes"), row.get("storedBytes"));
+            console.err().printf(Locale.ROOT, "%-34s %8d %10.3f %12.2f %12.2f %14d %14d %12.2f%n", row.get("case"), row.get("saves"), row.get("trainSeconds"),
+                    row.get("stallMedianMillis"), row.get("stallP95Millis"), row.get("logicalBytes"), row.get("storedBytes"), row.get("loadMedianMillis"));
         }
         if (json) {
             Map<String, Object> document = new LinkedHashMap<>();
@@ -112,6 +124,7 @@ final class BenchCommand
     {
         Path directory = Files.createTempDirectory("cairn-bench-savedmodel-");
         List<Double> stalls = new ArrayList<>();
+        List<Path> exports = new ArrayList<>();
         try (Model trained = run.model().build(run.seed())) {
             TrainingCallback export = new TrainingCallback()
             {
@@ -122,8 +135,9 @@ final class BenchCommand
                         return;
                     }
                     long started = System.nanoTime();
+                    Path target = directory.resolve("model_step_" + logs.step());
                     try {
-                        SavedModelBundle.exporter(directory.resolve("model_step_" + logs.step()).toString())
+                        SavedModelBundle.exporter(target.toString())
                                 .withSession(trained.session())
                                 .withSignature(trained.servingSignature())
                                 .export();
@@ -132,11 +146,22 @@ final class BenchCommand
                         throw new UncheckedIOException(e);
                     }
                     stalls.add((System.nanoTime() - started) / 1e6);
+                    exports.add(target);
                 }
             };
             FitResult result = new Trainer(trained).fit(run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()), List.of(export));
             long bytes = treeSize(directory);
-            return result("SavedModel export per save (sync)", result, stalls, bytes, bytes);
+            List<Double> loadMillis = new ArrayList<>();
+            if (!exports.isEmpty()) {
+                String last = exports.get(exports.size() - 1).toString();
+                for (int i = 0; i < loads; i++) {
+                    long started = System.nanoTime();
+                    try (SavedModelBundle bundle = SavedModelBundle.load(last, "serve")) {
+                        loadMillis.add((System.nanoTime() - started) / 1e6);
+                    }
+                }
+            }
+            return result("SavedModel export per save (sync)", result, stalls, bytes, bytes, loadMillis);
         }
         finally {
             io.cairn.trainer.Trees.delete(directory);
@@ -166,8 +191,19 @@ final class BenchCommand
                     }
                 }
             }
+            List<Double> loadMillis = new ArrayList<>();
+            if (!manifests.isEmpty()) {
+                Manifest last = manifests.get(manifests.size() - 1);
+                try (Model restored = run.model().build(run.seed() + 1)) {
+                    for (int i = 0; i < loads; i++) {
+                        long started = System.nanoTime();
+                        repository.restore(last, restored);
+                        loadMillis.add((System.nanoTime() - started) / 1e6);
+                    }
+                }
+            }
             String label = "Cairn " + kind + (sync ? " (--sync)" : " (async)");
-            return result(label, result, checkpointer.stallMillis(), logical, chunks.values().stream().mapToLong(Long::longValue).sum());
+            return result(label, result, checkpointer.stallMillis(), logical, chunks.values().stream().mapToLong(Long::longValue).sum(), loadMillis);
         }
     }
 
@@ -184,7 +220,7 @@ final class BenchCommand
         }
     }
 
-    private static Map<String, Object> result(String name, FitResult fit, List<Double> stalls, long logicalBytes, long storedBytes)
+    private static Map<String, Object> result(String name, FitResult fit, List<Double> stalls, long logicalBytes, long storedBytes, List<Double> loadMillis)
     {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("case", name);
@@ -194,6 +230,7 @@ final class BenchCommand
         row.put("stallP95Millis", TrainingRun.percentile(stalls, 0.95));
         row.put("logicalBytes", logicalBytes);
         row.put("storedBytes", storedBytes);
+        row.put("loadMedianMillis", TrainingRun.percentile(loadMillis, 0.5));
         return row;
     }
 

@@ -187,7 +187,12 @@ class TestCairnCommand
         bench.json().get("cases").forEach(row -> cases.put(row.get("case").asText(), row));
         assertThat(cases).containsOnlyKeys("no saves", "SavedModel export per save (sync)", "Cairn FULL (--sync)", "Cairn FULL (async)", "Cairn STATE (async)", "Cairn WEIGHTS (async)");
         assertThat(cases.get("no saves").get("saves").asInt()).isZero();
-        cases.values().stream().skip(1).forEach(row -> assertThat(row.get("saves").asInt()).as(row.toString()).isEqualTo(2));
+        assertThat(cases.get("no saves").get("loadMedianMillis").asDouble()).isZero();
+        cases.values().stream().skip(1).forEach(row -> {
+            assertThat(row.get("saves").asInt()).as(row.toString()).isEqualTo(2);
+            // every saving case loaded its last save back
+            assertThat(row.get("loadMedianMillis").asDouble()).as(row.toString()).isPositive();
+        });
         // a FULL save writes what a SavedModel export writes, but stores saved_model.pb once
         JsonNode export = cases.get("SavedModel export per save (sync)");
         JsonNode full = cases.get("Cairn FULL (async)");
@@ -253,6 +258,7 @@ class TestCairnCommand
         assertUsageError(cairn("train", "--store", temp.resolve("repo").toString(), "--resume", "--run", "no-such-run"), "Run no-such-run does not exist");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--save-every-steps", "0"), "--save-every-steps must be at least 1");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--batch", "0"), "--batch must be at least 1");
+        assertUsageError(cairn("bench", "--store", temp.toString(), "--loads", "0"), "--loads must be at least 1");
     }
 
     @Test
