@@ -32,9 +32,11 @@ import java.net.URISyntaxException;
 import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
@@ -319,13 +321,15 @@ final class HdfsCheckpointStore
     {
         // validate every key before deleting any
         List<Path> paths = keys.stream().map(this::path).toList();
+        // the directories that may have become empty, deepest first
+        TreeSet<Path> parents = new TreeSet<>(Comparator.comparingInt(Path::depth).reversed().thenComparing(Path::toString));
         int index = 0;
         for (String key : keys) {
             Path path = paths.get(index++);
             try {
                 // a directory is not a blob, even when a key names it
-                if (files.getFileStatus(path).isFile()) {
-                    files.delete(path, false);
+                if (files.getFileStatus(path).isFile() && files.delete(path, false)) {
+                    parents.add(path.getParent());
                 }
             }
             catch (FileNotFoundException | ParentNotDirectoryException e) {
@@ -333,6 +337,32 @@ final class HdfsCheckpointStore
             }
             catch (IOException e) {
                 throw errors.map(e, "delete", uri(key));
+            }
+        }
+        pruneEmptyDirectories(parents);
+    }
+
+    /**
+     * Deletes the given directories, and then their parents up to the root, while they are empty: a
+     * deleted checkpoint leaves no empty {@code runs/<run>/checkpoints} behind. A writer that needs a
+     * pruned directory makes it again (see {@link #place}).
+     */
+    private void pruneEmptyDirectories(TreeSet<Path> directories)
+    {
+        while (!directories.isEmpty()) {
+            Path directory = directories.pollFirst();
+            if (directory.depth() <= root.depth() || directory.equals(tempDirectory)) {
+                continue;
+            }
+            try {
+                // not recursive: the NameNode refuses, atomically, to delete a directory that has entries
+                if (files.delete(directory, false)) {
+                    directories.add(directory.getParent());
+                }
+            }
+            catch (IOException e) {
+                // not empty (the usual case for chunks/xx), or already gone: either way nothing to prune
+                log.debug("Not pruning {}: {}", directory, HdfsErrors.firstLine(e));
             }
         }
     }

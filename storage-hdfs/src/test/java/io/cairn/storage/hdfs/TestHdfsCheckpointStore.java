@@ -135,6 +135,32 @@ class TestHdfsCheckpointStore
     }
 
     @Test
+    void deletePrunesEmptyDirectoriesButNotTheRootOrTheTempArea()
+            throws IOException
+    {
+        write("runs/r/checkpoints/1.json", bytes("one"));
+        write("runs/r/checkpoints/2.json", bytes("two"));
+        write("chunks/ab/ab01", bytes("chunk"));
+        write("chunks/cd/cd01", bytes("chunk"));
+
+        store.delete(List.of("runs/r/checkpoints/1.json", "chunks/ab/ab01"));
+        // a directory that still holds a blob stays; an emptied one goes, up to the first non-empty parent
+        assertThat(raw().exists(new Path(rootPath + "/runs/r/checkpoints"))).isTrue();
+        assertThat(raw().exists(new Path(rootPath + "/chunks/ab"))).isFalse();
+        assertThat(raw().exists(new Path(rootPath + "/chunks/cd"))).isTrue();
+
+        store.delete(List.of("runs/r/checkpoints/2.json", "chunks/cd/cd01"));
+        assertThat(raw().exists(new Path(rootPath + "/runs"))).isFalse();
+        assertThat(raw().exists(new Path(rootPath + "/chunks"))).isFalse();
+        assertThat(raw().getFileStatus(new Path(rootPath)).isDirectory()).isTrue();
+        assertThat(store.list("")).isEmpty();
+
+        // a pruned directory is made again by the next write
+        store.createIfAbsent("runs/r/checkpoints/3.json", bytes("three"));
+        assertThat(store.readAllBytes("runs/r/checkpoints/3.json")).isEqualTo(bytes("three"));
+    }
+
+    @Test
     void tempAreaAndColonsAreNotKeys()
     {
         assertThatThrownBy(() -> write(".cairn-tmp/x", bytes("x")))
