@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,7 +78,10 @@ class TestS3StoreSetup
     void missingCredentialsSayWhereToPutThem()
             throws IOException
     {
-        Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null, "the environment has AWS credentials");
+        // the default chain also looks at these; with any of them set there are credentials to find
+        Assumptions.assumeTrue(Stream.of("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                        "AWS_CONTAINER_CREDENTIALS_FULL_URI").allMatch(name -> System.getenv(name) == null) && System.getProperty("aws.accessKeyId") == null,
+                "the environment has AWS credentials");
         Path empty = Files.createTempFile("aws-empty-", ".ini");
         Map<String, String> saved = new java.util.HashMap<>();
         for (String property : List.of("aws.configFile", "aws.sharedCredentialsFile", "aws.disableEc2Metadata")) {
