@@ -1,0 +1,164 @@
+package io.cairn.core.checkpoint;
+
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.MemoryCheckpointStore;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which store requests a save costs: a run's first save asks before writing each chunk it does not
+ * know; later saves skip the chunks of the run's live checkpoints and write the rest without asking.
+ */
+class TestChunkUploads
+{
+    private static final int CHUNK = RepositoryDescriptor.MIN_CHUNK_SIZE;
+
+    private final CountingStore store = new CountingStore(new MemoryCheckpointStore());
+
+    @Test
+    void firstSaveLooksUpChunksAndFindsThoseAnotherRunWrote()
+            throws IOException
+    {
+        byte[] shared = random(4 * CHUNK, 1);
+        try (CheckpointRepository other = CheckpointRepository.create(store, CHUNK, 2)) {
+            other.putFile("a", shared);
+        }
+        store.reset();
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            repository.putFile("a", shared);
+            assertThat(store.exists.get()).isEqualTo(4);
+            assertThat(store.writes.get()).as("chunks another run wrote are not written again").isZero();
+        }
+    }
+
+    @Test
+    void laterSavesSkipLiveChunksAndWriteNewOnesWithoutLookingThemUp()
+            throws IOException
+    {
+        try (CheckpointRepository repository = CheckpointRepository.create(store, CHUNK, 2)) {
+            byte[] first = random(4 * CHUNK, 1);
+            Manifest.FileEntry entry = repository.putFile("a", first);
+            repository.trustChunksOf(List.of(manifestOf(entry)));
+            store.reset();
+
+            // two chunks unchanged, two changed
+            byte[] second = first.clone();
+            byte[] changed = random(2 * CHUNK, 2);
+            System.arraycopy(changed, 0, second, 2 * CHUNK, changed.length);
+            Manifest.FileEntry next = repository.putFile("a", second);
+
+            assertThat(store.exists.get()).isZero();
+            assertThat(store.writes.get()).isEqualTo(2);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            repository.readFile(manifestOf(next), next, out);
+            assertThat(out.toByteArray()).isEqualTo(second);
+        }
+    }
+
+    private static Manifest manifestOf(Manifest.FileEntry file)
+    {
+        return new Manifest(Manifest.FORMAT_VERSION, "run", 1, 0, SaveKind.WEIGHTS, "2026-11-29T00:00:00Z", Map.of(),
+                new Manifest.ModelInfo("test", "0".repeat(64)), CHUNK, List.of(file), List.of(), null);
+    }
+
+    private static byte[] random(int size, long seed)
+    {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * Counts the requests a repository makes for chunks.
+     */
+    private static final class CountingStore
+            implements CheckpointStore
+    {
+        private final CheckpointStore delegate;
+        final AtomicInteger exists = new AtomicInteger();
+        final AtomicInteger writes = new AtomicInteger();
+
+        CountingStore(CheckpointStore delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        void reset()
+        {
+            exists.set(0);
+            writes.set(0);
+        }
+
+        @Override
+        public URI location()
+        {
+            return delegate.location();
+        }
+
+        @Override
+        public void write(String key, InputStream data, long length)
+                throws IOException
+        {
+            if (key.startsWith(RepositoryLayout.CHUNKS)) {
+                writes.incrementAndGet();
+            }
+            delegate.write(key, data, length);
+        }
+
+        @Override
+        public void createIfAbsent(String key, byte[] data)
+                throws IOException
+        {
+            delegate.createIfAbsent(key, data);
+        }
+
+        @Override
+        public InputStream read(String key)
+                throws IOException
+        {
+            return delegate.read(key);
+        }
+
+        @Override
+        public InputStream read(String key, long offset, long length)
+                throws IOException
+        {
+            return delegate.read(key, offset, length);
+        }
+
+        @Override
+        public boolean exists(String key)
+                throws IOException
+        {
+            if (key.startsWith(RepositoryLayout.CHUNKS)) {
+                exists.incrementAndGet();
+            }
+            return delegate.exists(key);
+        }
+
+        @Override
+        public List<String> list(String prefix)
+                throws IOException
+        {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void delete(Collection<String> keys)
+                throws IOException
+        {
+            delegate.delete(keys);
+        }
+    }
+}
