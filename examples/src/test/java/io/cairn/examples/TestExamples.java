@@ -58,6 +58,21 @@ class TestExamples
     }
 
     @Test
+    void continualLearningReplicaServesEachRoundsWeightsAndRetentionKeepsTwo()
+            throws IOException
+    {
+        ContinualLearning.Result result = ContinualLearning.run(storeUri());
+
+        // 256 samples in batches of 32: 8 steps a round
+        assertThat(result.committedSteps()).containsExactly(8L, 16L, 24L, 32L);
+        assertThat(result.servedSteps()).isEqualTo(result.committedSteps());
+        assertThat(result.replicaAlwaysStale()).isTrue();
+        assertThat(result.replicaAlwaysMatched()).isTrue();
+        assertThat(result.keptSteps()).containsExactly(24L, 32L);
+        assertThat(manifests()).hasSize(2);
+    }
+
+    @Test
     void runningTwiceInOneStoreStartsASecondRun()
             throws IOException
     {
