@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.train.TrainerState;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +55,15 @@ final class InspectCommand
                 err.printf(Locale.ROOT, "  %-30s %-6s %-14s %s%n", variable.name(), variable.dtype(), Arrays.toString(variable.shape()), variable.role());
             }
             if (manifest.trainerState() != null) {
-                err.println("Trainer state: " + manifest.trainerState());
+                TrainerState state = manifest.trainerState();
+                err.printf(Locale.ROOT, "Trainer state: step %d, %d epoch(s) and %d batch(es) done; data: %d samples, batch %d, seed %d, %s%n",
+                        state.step(), state.epoch(), state.batchInEpoch(), state.datasetSize(), state.batchSize(), state.seed(), state.shuffle() ? "shuffled" : "in order");
+                if (!state.epochMetrics().isEmpty()) {
+                    err.println("  running epoch metrics: " + state.epochMetrics());
+                }
+                if (!state.policyState().isEmpty()) {
+                    err.println("  save policy state: " + state.policyState());
+                }
             }
             return CairnCommand.OK;
         }

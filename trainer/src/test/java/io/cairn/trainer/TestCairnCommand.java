@@ -305,6 +305,17 @@ class TestCairnCommand
     }
 
     @Test
+    void inspectShowsWhereTheRunStoodInItsData()
+    {
+        String store = temp.resolve("state").toString();
+        assertThat(cairn(concat(stateRun(store), "--max-steps", "50")).exitCode()).isZero();
+        CliRun inspect = cairn("inspect", "--store", store, "--step", "50");
+        assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+        // 1000 samples in batches of 32: 32 batches an epoch, so step 50 is batch 18 of the second
+        assertThat(inspect.err()).contains("Trainer state: step 50, 1 epoch(s) and 18 batch(es) done; data: 1000 samples, batch 32, seed 42, shuffled");
+    }
+
+    @Test
     void inspectOfAMissingStepListsTheSteps()
     {
         String store = temp.resolve("ckpt").toString();
