@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 
@@ -82,10 +83,15 @@ final class ProgressCallback
         }
     }
 
-    private static String metrics(Map<String, Double> metrics)
+    /**
+     * As Keras prints them: loss first, then the other metrics by name, whatever order the map has.
+     */
+    static String metrics(Map<String, Double> metrics)
     {
         StringBuilder text = new StringBuilder();
-        metrics.forEach((name, value) -> text.append(text.isEmpty() ? "" : " - ").append(String.format(Locale.ROOT, "%s: %.4f", name, value)));
+        metrics.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, Double> metric) -> !metric.getKey().equals("loss")).thenComparing(Map.Entry::getKey))
+                .forEach(metric -> text.append(text.isEmpty() ? "" : " - ").append(String.format(Locale.ROOT, "%s: %.4f", metric.getKey(), metric.getValue())));
         return text.toString();
     }
 }
