@@ -30,12 +30,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
@@ -55,17 +58,22 @@ public final class CheckpointRepository
     private final RepositoryDescriptor descriptor;
     private final ExecutorService transfers;
     private final int uploadThreads;
+    // chunks in flight at once, each direction: enough to keep every transfer thread busy, at most ~128 MiB
+    private final int window;
     private final Map<String, Manifest> manifestCache = new ConcurrentHashMap<>();
     // chunks this repository wrote or saw present: unchanged layers cost no request after their first save
     private final Set<String> knownChunks = ConcurrentHashMap.newKeySet();
     // until the run's live chunks are known, ask the store whether a chunk exists before writing it
     private volatile boolean askBeforeWriting = true;
 
+    private static final int WINDOW_BYTES = 128 << 20;
+
     private CheckpointRepository(CheckpointStore store, RepositoryDescriptor descriptor, int uploadThreads)
     {
         this.store = requireNonNull(store, "store is null");
         this.descriptor = requireNonNull(descriptor, "descriptor is null");
         this.uploadThreads = uploadThreads;
+        this.window = Math.max(1, Math.min(2 * uploadThreads, WINDOW_BYTES / descriptor.chunkSize()));
         AtomicInteger counter = new AtomicInteger();
         this.transfers = Executors.newFixedThreadPool(uploadThreads, runnable -> {
             Thread thread = new Thread(runnable, "cairn-transfer-" + counter.incrementAndGet());
@@ -271,7 +279,7 @@ public final class CheckpointRepository
         MessageDigest whole = sha256();
         List<Future<String>> chunks = new ArrayList<>();
         // bounds the chunk buffers held in memory while they hash and upload
-        Semaphore buffers = new Semaphore(uploadThreads * 2);
+        Semaphore buffers = new Semaphore(window);
         long size = 0;
         try {
             while (true) {
@@ -281,7 +289,7 @@ public final class CheckpointRepository
                 }
                 size += chunk.length;
                 whole.update(chunk);
-                buffers.acquireUninterruptibly();
+                acquire(buffers);
                 chunks.add(transfers.submit(() -> {
                     try {
                         String hash = RepositoryLayout.hex(sha256().digest(chunk));
@@ -306,9 +314,15 @@ public final class CheckpointRepository
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while uploading " + path, e);
         }
+        catch (CancellationException | RejectedExecutionException e) {
+            throw closed("uploading " + path, e);
+        }
         catch (ExecutionException e) {
             chunks.forEach(future -> future.cancel(false));
             Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
             if (cause instanceof IOException io) {
                 throw new IOException("Cannot upload a chunk of " + path + " to " + store.location() + ": " + io.getMessage(), io);
             }
@@ -375,6 +389,16 @@ public final class CheckpointRepository
      * only their own run's retention deletes them); forget every other chunk, and write unknown chunks
      * without looking them up first.
      */
+    /**
+     * A run starts writing: forget what an earlier run on this repository knew, and look chunks up
+     * again until this run's first save is done.
+     */
+    void beginRun()
+    {
+        knownChunks.clear();
+        askBeforeWriting = true;
+    }
+
     void trustChunksOf(List<Manifest> live)
     {
         Set<String> chunks = new HashSet<>();
@@ -396,7 +420,6 @@ public final class CheckpointRepository
     {
         MessageDigest whole = sha256();
         List<String> hashes = file.chunks();
-        int window = uploadThreads * 2;
         Deque<Future<byte[]>> ahead = new ArrayDeque<>();
         int requested = 0;
         long remaining = file.size();
@@ -406,7 +429,9 @@ public final class CheckpointRepository
                     int index = requested++;
                     ahead.add(transfers.submit(() -> readChunk(manifest, file, index)));
                 }
-                byte[] chunk = ahead.remove().get();
+                // taken off only once done, so a failure or an interrupt cancels it with the rest
+                byte[] chunk = ahead.peek().get();
+                ahead.remove();
                 long expectedSize = Math.min(remaining, manifest.chunkSize());
                 if (chunk.length != expectedSize) {
                     throw new CorruptCheckpointException("Chunk " + hashes.get(i) + " (chunk " + i + " of " + file.path() + " in " + describe(manifest)
@@ -421,8 +446,14 @@ public final class CheckpointRepository
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while reading " + file.path() + " of " + describe(manifest), e);
         }
+        catch (CancellationException | RejectedExecutionException e) {
+            throw closed("reading " + file.path() + " of " + describe(manifest), e);
+        }
         catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
@@ -693,11 +724,35 @@ public final class CheckpointRepository
         }
     }
 
+    /**
+     * Waits for a chunk buffer; gives up when the repository is closed, whose transfer threads would
+     * never release one.
+     */
+    private void acquire(Semaphore buffers)
+            throws InterruptedException, IOException
+    {
+        while (!buffers.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (transfers.isShutdown()) {
+                throw new IOException("Repository " + store.location() + " was closed while a file was uploading");
+            }
+        }
+    }
+
+    private IOException closed(String action, RuntimeException cause)
+    {
+        return new IOException("Repository " + store.location() + " was closed while " + action, cause);
+    }
+
     @Override
     public void close()
             throws IOException
     {
-        transfers.shutdownNow();
+        // cancel what never started, so no reader or writer waits on it
+        transfers.shutdownNow().forEach(task -> {
+            if (task instanceof Future<?> future) {
+                future.cancel(false);
+            }
+        });
         store.close();
     }
 }

@@ -89,6 +89,7 @@ public final class Checkpointer
         this.resumedFrom = requireNonNull(resumedFrom, "resumedFrom is null");
         this.lease = requireNonNull(lease, "lease is null");
         this.modelInfo = new Manifest.ModelInfo(model.description(), modelSignature(model));
+        repository.beginRun();
         this.scratch = Files.createTempDirectory("cairn-save-");
         this.pipeline = Executors.newSingleThreadExecutor(daemon("cairn-save"));
         this.leaseRenewal = Executors.newSingleThreadScheduledExecutor(daemon("cairn-lease"));

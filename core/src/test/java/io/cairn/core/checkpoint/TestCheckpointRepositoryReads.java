@@ -100,6 +100,22 @@ class TestCheckpointRepositoryReads
                 .hasMessageContaining("expected " + first.sha256());
     }
 
+    @Test
+    void aClosedRepositoryFailsReadsAndWritesInsteadOfHanging()
+            throws IOException
+    {
+        byte[] data = random(10 * CHUNK);
+        Manifest manifest = manifestOf(repository.putFile("saved_model.pb", data));
+        repository.close();
+
+        assertThatThrownBy(() -> read(manifest))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("was closed while reading saved_model.pb");
+        assertThatThrownBy(() -> repository.putFile("other", random(3 * CHUNK + 5)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("was closed while uploading other");
+    }
+
     private byte[] read(Manifest manifest)
             throws IOException
     {

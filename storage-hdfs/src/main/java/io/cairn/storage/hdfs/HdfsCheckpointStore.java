@@ -59,8 +59,9 @@ final class HdfsCheckpointStore
 
     private static final Logger log = LoggerFactory.getLogger(HdfsCheckpointStore.class);
     private static final int COPY_BUFFER_MIN = 64 << 10;
-    // renames retry when the target's parent is missing: made, or made again after a concurrent delete of it
-    private static final int MAX_PLACE_ATTEMPTS = 5;
+    // renames retry when the target's parent is missing: made, or made again after a concurrent delete
+    // pruned it (each attempt is a rename and a mkdir, so the NameNode round trips pace the retries)
+    private static final int MAX_PLACE_ATTEMPTS = 20;
 
     private final FileContext files;
     private final HdfsStoreConfig config;

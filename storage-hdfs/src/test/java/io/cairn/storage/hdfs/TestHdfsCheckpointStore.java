@@ -153,6 +153,7 @@ class TestHdfsCheckpointStore
         assertThat(raw().exists(new Path(rootPath + "/runs"))).isFalse();
         assertThat(raw().exists(new Path(rootPath + "/chunks"))).isFalse();
         assertThat(raw().getFileStatus(new Path(rootPath)).isDirectory()).isTrue();
+        assertThat(raw().getFileStatus(new Path(rootPath + "/" + HdfsCheckpointStore.TEMP_DIRECTORY)).isDirectory()).isTrue();
         assertThat(store.list("")).isEmpty();
 
         // a pruned directory is made again by the next write

@@ -347,13 +347,17 @@ final class LocalCheckpointStore
     private FileChannel openTemp(Path temp)
             throws IOException
     {
-        try {
-            return FileChannel.open(temp, CREATE_NEW, WRITE);
-        }
-        catch (NoSuchFileException e) {
-            // the temp directory is gone: removed by close() of another store on this root, or by hand
-            Files.createDirectories(tempDirectory);
-            return FileChannel.open(temp, CREATE_NEW, WRITE);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return FileChannel.open(temp, CREATE_NEW, WRITE);
+            }
+            catch (NoSuchFileException e) {
+                // the temp directory is gone: removed by close() of another store on this root, or by hand
+                if (attempt >= MAX_PLACE_ATTEMPTS) {
+                    throw e;
+                }
+                Files.createDirectories(tempDirectory);
+            }
         }
     }
 
@@ -404,17 +408,22 @@ final class LocalCheckpointStore
                 changed.add(directory.getParent());
             }
             catch (FileAlreadyExistsException e) {
-                if (Files.isRegularFile(directory, LinkOption.NOFOLLOW_LINKS)) {
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(directory, BasicFileAttributes.class);
+                }
+                catch (NoSuchFileException gone) {
+                    if (Files.isSymbolicLink(directory)) {
+                        // a symbolic link to nothing (a pruned and re-made directory is never a link)
+                        throw new FileSystemException(key(directory), null, "a dangling link has this name, so it cannot hold " + key(target));
+                    }
+                    // another writer made it and a concurrent delete pruned it again before we looked: start over
+                    gone.addSuppressed(e);
+                    throw gone;
+                }
+                if (!attributes.isDirectory()) {
                     throw new FileSystemException(key(directory), null, "a blob has this name, so it cannot hold " + key(target));
                 }
-                if (Files.isDirectory(directory)) {
-                    continue;
-                }
-                // another writer made it and a concurrent delete pruned it again before we looked (a prune
-                // and re-create never leaves a blob behind): start over
-                NoSuchFileException pruned = new NoSuchFileException(key(directory));
-                pruned.initCause(e);
-                throw pruned;
             }
         }
         return changed;

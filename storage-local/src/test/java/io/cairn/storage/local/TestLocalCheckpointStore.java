@@ -184,6 +184,18 @@ public class TestLocalCheckpointStore
     }
 
     @Test
+    public void writeThroughADanglingLinkFailsNamingIt()
+            throws IOException
+    {
+        Files.createDirectories(root.resolve("runs"));
+        Files.createSymbolicLink(root.resolve("runs/r"), temp.resolve("nowhere"));
+        assertThatThrownBy(() -> write("runs/r/lease", bytes("x")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("runs/r: a dangling link has this name");
+        Files.delete(root.resolve("runs/r"));
+    }
+
+    @Test
     public void providerCreatesAMissingRoot()
             throws IOException
     {
