@@ -9,8 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -126,14 +124,12 @@ class TestCheckpointRepositoryReads
 
     private static Manifest manifestOf(Manifest.FileEntry file)
     {
-        return new Manifest(Manifest.FORMAT_VERSION, "run", 1, 0, SaveKind.WEIGHTS, "2026-11-29T00:00:00Z", Map.of(),
-                new Manifest.ModelInfo("test", "0".repeat(64)), CHUNK, List.of(file), List.of(), null);
+        return FileManifests.of("run", CHUNK, file);
     }
 
+    // seeded by the size, so files of one size share their chunks
     private static byte[] random(int size)
     {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return bytes;
+        return FileManifests.randomBytes(size, size);
     }
 }

@@ -10,8 +10,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +28,7 @@ class TestChunkUploads
     void firstSaveLooksUpChunksAndFindsThoseAnotherRunWrote()
             throws IOException
     {
-        byte[] shared = random(4 * CHUNK, 1);
+        byte[] shared = FileManifests.randomBytes(4 * CHUNK, 1);
         try (CheckpointRepository other = CheckpointRepository.create(store, CHUNK, 2)) {
             other.putFile("a", shared);
         }
@@ -47,14 +45,14 @@ class TestChunkUploads
             throws IOException
     {
         try (CheckpointRepository repository = CheckpointRepository.create(store, CHUNK, 2)) {
-            byte[] first = random(4 * CHUNK, 1);
+            byte[] first = FileManifests.randomBytes(4 * CHUNK, 1);
             Manifest.FileEntry entry = repository.putFile("a", first);
             repository.trustChunksOf(List.of(manifestOf(entry)));
             store.reset();
 
             // two chunks unchanged, two changed
             byte[] second = first.clone();
-            byte[] changed = random(2 * CHUNK, 2);
+            byte[] changed = FileManifests.randomBytes(2 * CHUNK, 2);
             System.arraycopy(changed, 0, second, 2 * CHUNK, changed.length);
             Manifest.FileEntry next = repository.putFile("a", second);
 
@@ -68,15 +66,7 @@ class TestChunkUploads
 
     private static Manifest manifestOf(Manifest.FileEntry file)
     {
-        return new Manifest(Manifest.FORMAT_VERSION, "run", 1, 0, SaveKind.WEIGHTS, "2026-11-29T00:00:00Z", Map.of(),
-                new Manifest.ModelInfo("test", "0".repeat(64)), CHUNK, List.of(file), List.of(), null);
-    }
-
-    private static byte[] random(int size, long seed)
-    {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
+        return FileManifests.of("run", CHUNK, file);
     }
 
     /**

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -38,8 +37,7 @@ public final class ThroughputProbe
             long started = System.nanoTime();
             Manifest.FileEntry entry = repository.putFile(CheckpointFiles.VARIABLES_PREFIX + ".data-00000-of-00001", file);
             double write = seconds(started);
-            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "bench", 1, 0, SaveKind.WEIGHTS, "2026-01-01T00:00:00Z", Map.of(),
-                    new Manifest.ModelInfo("bench", "0".repeat(64)), repository.chunkSize(), List.of(entry), List.of(), null);
+            Manifest manifest = FileManifests.of("bench", repository.chunkSize(), entry);
             started = System.nanoTime();
             repository.readFile(manifest, entry, OutputStream.nullOutputStream());
             double read = seconds(started);
