@@ -1,5 +1,11 @@
 /**
  * Cairn core: the training engine, the checkpoint engine, the store SPI and the policies.
+ *
+ * <p>The exported packages are the API: {@code model}, {@code data}, {@code train},
+ * {@code checkpoint} and the store SPI {@code store}. The checkpoint engine's parts live in packages
+ * that are not exported: {@code repository} (chunk store, manifest catalog and commit, garbage
+ * collector, leases), {@code save} (the background save pipeline, retention of a run), {@code tf}
+ * (TensorFlow's checkpoint formats) and {@code internal} (shared helpers, for Cairn's own modules).
  */
 module io.cairn.core {
     requires transitive tensorflow;
@@ -12,8 +18,10 @@ module io.cairn.core {
     exports io.cairn.core.model;
     exports io.cairn.core.store;
     exports io.cairn.core.train;
+    exports io.cairn.core.internal to io.cairn.storage.local, io.cairn.storage.s3, io.cairn.storage.hdfs, io.cairn.trainer, io.cairn.examples;
 
     opens io.cairn.core.checkpoint to com.fasterxml.jackson.databind;
+    opens io.cairn.core.repository to com.fasterxml.jackson.databind;
 
     uses io.cairn.core.store.CheckpointStoreProvider;
 }

@@ -3,50 +3,47 @@ package io.cairn.core.checkpoint;
 import io.cairn.core.model.Model;
 import io.cairn.core.model.ModelSnapshot;
 import io.cairn.core.model.ModelVariable;
-import io.cairn.core.model.TensorTypes;
+import io.cairn.core.repository.LeaseKeeper;
+import io.cairn.core.repository.RunIds;
+import io.cairn.core.repository.RunLease;
+import io.cairn.core.repository.UploadSession;
+import io.cairn.core.save.CheckpointWriter;
+import io.cairn.core.save.RunRetention;
+import io.cairn.core.save.SavePipeline;
+import io.cairn.core.save.SaveTimings;
 import io.cairn.core.train.TrainerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Saves checkpoints of one run while it trains (DESIGN.md, "How one save flows").
+ * Saves checkpoints of one run while it trains.
  *
  * <ol>
  * <li>{@link #save} runs on the training thread: one {@code Session.run} of {@code tf.snapshot} of the
  * variables the kind needs. That memory copy is all training waits for.
- * <li>In the background, one save at a time in step order: a side session writes the snapshot in TF's
- * format, the files are cut into chunks, hashed, and the chunks the repository lacks are uploaded in
- * parallel.
- * <li>The manifest is created if absent: the commit. Then retention runs on committed manifests and
- * sweeps the chunks only deleted checkpoints referenced.
+ * <li>In the background, one save at a time in step order ({@code SavePipeline}): a side session
+ * writes the snapshot in TF's format, the files are cut into chunks, hashed, and the chunks the
+ * repository lacks are uploaded in parallel ({@code CheckpointWriter}, {@code ChunkStore}).
+ * <li>The manifest is created if absent, under the run's lease: the commit ({@code ManifestCatalog}).
+ * Then retention runs on committed manifests and sweeps the chunks only deleted checkpoints referenced
+ * ({@code RunRetention}, {@code GarbageCollector}).
  * </ol>
  *
  * In-flight saves are bounded by count and snapshot memory. A failed background save is reported to
- * listeners and thrown by the next {@link #save}, {@link #awaitPending} or {@link #close}.
+ * listeners and thrown by the next {@link #save}, {@link #awaitPending} or {@link #close}. The run's
+ * lease is renewed while the checkpointer is open ({@code LeaseKeeper}) and released by {@link #close}.
  */
 public final class Checkpointer
         implements AutoCloseable
@@ -58,24 +55,13 @@ public final class Checkpointer
     private final CheckpointerOptions options;
     private final String run;
     private final Optional<Manifest> resumedFrom;
-    private final RunLease lease;
-    private final Manifest.ModelInfo modelInfo;
-    private final Path scratch;
-    private final ExecutorService pipeline;
-    private final ScheduledExecutorService leaseRenewal;
-    private final TfCheckpoints tfCheckpoints = new TfCheckpoints();
-    private final Semaphore inFlight;
-    private final Semaphore snapshotMemory;
-    private final int snapshotMemoryPermits;
+    private final LeaseKeeper leaseKeeper;
+    private final CheckpointWriter writer;
+    private final RunRetention retention;
+    private final SavePipeline pipeline;
+    private final SaveTimings timings = new SaveTimings();
     private final List<CheckpointListener> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final List<Long> committed = Collections.synchronizedList(new ArrayList<>());
-    private final List<Double> stallMillis = Collections.synchronizedList(new ArrayList<>());
-    private final List<Double> snapshotMillis = Collections.synchronizedList(new ArrayList<>());
-    private final List<Future<?>> pending = new ArrayList<>();
-    private volatile boolean newerThanResumeCommitted;
-    private final Set<SaveKind> preparedKinds = java.util.EnumSet.noneOf(SaveKind.class);
-    private SavedModelTemplate savedModelTemplate;
+    private final Set<SaveKind> preparedKinds = EnumSet.noneOf(SaveKind.class);
     private long lastSavedStep = -1;
     private boolean closed;
 
@@ -87,18 +73,13 @@ public final class Checkpointer
         this.options = requireNonNull(options, "options is null");
         this.run = requireNonNull(run, "run is null");
         this.resumedFrom = requireNonNull(resumedFrom, "resumedFrom is null");
-        this.lease = requireNonNull(lease, "lease is null");
-        this.modelInfo = new Manifest.ModelInfo(model.description(), modelSignature(model));
-        repository.beginRun();
-        this.scratch = Files.createTempDirectory("cairn-save-");
-        this.pipeline = Executors.newSingleThreadExecutor(daemon("cairn-save"));
-        this.leaseRenewal = Executors.newSingleThreadScheduledExecutor(daemon("cairn-lease"));
-        this.inFlight = new Semaphore(options.maxInFlight());
-        this.snapshotMemoryPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.maxSnapshotBytes() >> 20));
-        this.snapshotMemory = new Semaphore(snapshotMemoryPermits);
+        UploadSession session = new UploadSession();
+        this.writer = new CheckpointWriter(model, repository.chunks(), session);
+        this.retention = new RunRetention(run, options.retention(), repository.catalog(), repository.collector(), session, resumedFrom);
+        this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(),
+                (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure)));
+        this.leaseKeeper = new LeaseKeeper(lease, options.leaseTtl());
         resumedFrom.ifPresent(manifest -> lastSavedStep = manifest.step());
-        long renewMillis = options.leaseTtl().toMillis() / 3;
-        leaseRenewal.scheduleAtFixedRate(this::renewLease, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -137,7 +118,7 @@ public final class Checkpointer
             Optional<Manifest> resumable = checkpoints.stream().filter(manifest -> manifest.kind().resumable()).reduce((first, second) -> second);
             if (resumable.isEmpty() && !checkpoints.isEmpty()) {
                 throw new IllegalArgumentException("Run " + run.get() + " has only WEIGHTS checkpoints, which cannot resume training exactly; "
-                        + "train with --mode state or --mode full, or start a new run");
+                        + "save with SaveKind.STATE or SaveKind.FULL, or start a new run");
             }
             if (resumable.isPresent()) {
                 repository.restore(resumable.get(), model);
@@ -200,42 +181,25 @@ public final class Checkpointer
 
     /**
      * Does the one-time work of a save kind before training starts: a {@code FULL} save needs the
-     * graph's SavedModel template, exported once from the live session.
+     * graph's SavedModel template, exported once from the live session, and every kind warms up TF's
+     * executors (built per fetch set on first use) off the clock, rather than in the first save's stall
+     * or as a slow first save that backs up the next.
      */
     public void prepare(SaveKind kind)
     {
         checkOpen();
-        if (kind == SaveKind.FULL && savedModelTemplate == null) {
-            savedModelTemplate = SavedModelTemplate.export(model, scratch);
+        if (kind == SaveKind.FULL) {
+            writer.prepareSavedModel();
         }
         if (preparedKinds.add(kind)) {
-            // TF builds an executor per fetch set (and the side graph's save op) on first use: do it now, off
-            // the clock, rather than in the first save's stall or as a slow first save that backs up the next
             ModelSnapshot warmUp = model.snapshot(kind.variables());
-            submitWarmUp(kind, warmUp);
-        }
-    }
-
-    private void submitWarmUp(SaveKind kind, ModelSnapshot warmUp)
-    {
-        try {
-            pipeline.submit(() -> {
-                Path directory = scratch.resolve("warm-up-" + kind);
-                try (warmUp) {
-                    Files.createDirectories(directory);
-                    tfCheckpoints.write(warmUp, directory.resolve("variables"));
-                }
-                catch (IOException | RuntimeException e) {
-                    log.debug("Warm-up write for {} saves failed: {}", kind, e.getMessage());
-                }
-                finally {
-                    FileTrees.deleteQuietly(directory);
-                }
-            });
-        }
-        catch (java.util.concurrent.RejectedExecutionException e) {
-            warmUp.close();
-            throw new IllegalStateException("Checkpointer of run " + run + " is closed", e);
+            try {
+                pipeline.submitQuietly("Warm-up write of " + kind + " saves", () -> writer.warmUp(warmUp, kind));
+            }
+            catch (IllegalStateException e) {
+                warmUp.close();
+                throw e;
+            }
         }
     }
 
@@ -252,7 +216,7 @@ public final class Checkpointer
         requireNonNull(state, "state is null");
         requireNonNull(metrics, "metrics is null");
         checkOpen();
-        throwIfFailed();
+        pipeline.throwIfFailed();
         if (state.step() <= lastSavedStep) {
             return;
         }
@@ -260,43 +224,61 @@ public final class Checkpointer
         prepare(kind);
         Map<String, Double> savedMetrics = new TreeMap<>(metrics);
         long bytes = model.variables().stream().filter(kind.variables()).mapToLong(ModelVariable::byteSize).sum();
-        int memoryPermits = (int) Math.min(snapshotMemoryPermits, Math.max(1, (bytes + (1 << 20) - 1) >> 20));
-        inFlight.acquireUninterruptibly();
-        snapshotMemory.acquireUninterruptibly(memoryPermits);
+        SavePipeline.Slot slot = pipeline.acquire(bytes);
         long admitted = System.nanoTime();
         ModelSnapshot snapshot;
         try {
             snapshot = model.snapshot(kind.variables());
-            snapshotMillis.add((System.nanoTime() - admitted) / 1e6);
-            log.debug("Step {}: waited {} us for a save slot, snapshot took {} us", state.step(), (admitted - started) / 1000, (System.nanoTime() - admitted) / 1000);
         }
         catch (RuntimeException e) {
-            release(memoryPermits);
+            slot.release();
             throw e;
         }
+        timings.snapshotTook(admitted);
+        log.debug("Step {}: waited {} us for a save slot, snapshot took {} us", state.step(), (admitted - started) / 1000, (System.nanoTime() - admitted) / 1000);
         lastSavedStep = state.step();
-        SaveJob job = new SaveJob(kind, state, savedMetrics, snapshot, options.clock().instant().toString(), memoryPermits);
-        if (options.sync()) {
-            // on the save thread all the same: TfCheckpoints is used from that one thread only
-            try {
-                pipeline.submit(job).get();
+        String createdAt = options.clock().instant().toString();
+        try {
+            pipeline.submit(state.step(), slot, running -> commit(writer.write(run, kind, state, savedMetrics, createdAt, snapshot, running::releaseMemory)), options.sync());
+        }
+        catch (IllegalStateException e) {
+            snapshot.close();
+            throw e;
+        }
+        finally {
+            timings.stalled(started);
+        }
+    }
+
+    private void commit(Manifest manifest)
+            throws IOException
+    {
+        try {
+            repository.catalog().commit(manifest, leaseKeeper.lease());
+        }
+        catch (FileAlreadyExistsException e) {
+            Manifest existing = repository.checkpoint(run, manifest.step());
+            if (resumedFrom.isEmpty() || manifest.step() <= resumedFrom.get().step() || !sameContent(existing, manifest)) {
+                throw new FileAlreadyExistsException(e.getFile(), null, "Run " + run + " already has a different checkpoint at step " + manifest.step()
+                        + " (" + existing.kind() + "); resume from its newest checkpoint or start a new run");
             }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CheckpointException("Interrupted while saving step " + state.step(), e);
-            }
-            catch (java.util.concurrent.ExecutionException e) {
-                failure.compareAndSet(null, e.getCause());
-            }
-            stallMillis.add((System.nanoTime() - started) / 1e6);
-            throwIfFailed();
+            // an earlier attempt of this run committed the same checkpoint: training is deterministic
+            log.info("Run {} already has step {}; keeping the committed checkpoint", run, manifest.step());
             return;
         }
-        synchronized (pending) {
-            pending.removeIf(Future::isDone);
-            pending.add(pipeline.submit(job));
+        timings.committed(manifest.step());
+        retention.committed(manifest.step());
+        listeners.forEach(listener -> listener.onCommitted(manifest));
+        try {
+            List<Long> deleted = retention.apply();
+            if (!deleted.isEmpty()) {
+                listeners.forEach(listener -> listener.onDeleted(deleted));
+            }
         }
-        stallMillis.add((System.nanoTime() - started) / 1e6);
+        catch (IOException | RuntimeException e) {
+            // the checkpoint is committed; what retention could not delete now it deletes after the next save
+            log.warn("Retention of run {} after step {} failed: {}", run, manifest.step(), e.getMessage());
+        }
     }
 
     /**
@@ -306,23 +288,7 @@ public final class Checkpointer
      */
     public void awaitPending()
     {
-        List<Future<?>> waiting;
-        synchronized (pending) {
-            waiting = new ArrayList<>(pending);
-        }
-        for (Future<?> future : waiting) {
-            try {
-                future.get();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CheckpointException("Interrupted while waiting for pending saves", e);
-            }
-            catch (java.util.concurrent.ExecutionException e) {
-                failure.compareAndSet(null, e.getCause());
-            }
-        }
-        throwIfFailed();
+        pipeline.awaitPending();
     }
 
     /**
@@ -330,9 +296,7 @@ public final class Checkpointer
      */
     public List<Long> committedSteps()
     {
-        synchronized (committed) {
-            return List.copyOf(committed);
-        }
+        return timings.committedSteps();
     }
 
     /**
@@ -349,9 +313,7 @@ public final class Checkpointer
      */
     public List<Double> stallMillis()
     {
-        synchronized (stallMillis) {
-            return List.copyOf(stallMillis);
-        }
+        return timings.stallMillis();
     }
 
     /**
@@ -360,9 +322,7 @@ public final class Checkpointer
      */
     public List<Double> snapshotMillis()
     {
-        synchronized (snapshotMillis) {
-            return List.copyOf(snapshotMillis);
-        }
+        return timings.snapshotMillis();
     }
 
     /**
@@ -381,23 +341,10 @@ public final class Checkpointer
             awaitPending();
         }
         finally {
-            pipeline.shutdown();
-            // let a renewal in flight finish: interrupting it could leave a half-written lease temp file
-            leaseRenewal.shutdown();
-            boolean stopped = false;
-            try {
-                stopped = pipeline.awaitTermination(1, TimeUnit.MINUTES);
-                if (!leaseRenewal.awaitTermination(1, TimeUnit.MINUTES)) {
-                    leaseRenewal.shutdownNow();
-                }
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            boolean stopped = pipeline.shutdown();
+            leaseKeeper.stop(stopped);
             if (stopped) {
-                releaseLease();
-                tfCheckpoints.close();
-                FileTrees.deleteQuietly(scratch);
+                writer.close();
             }
             else {
                 // a save is still running on the side session: freeing it now would crash the JVM; the lease
@@ -407,32 +354,6 @@ public final class Checkpointer
         }
     }
 
-    private void releaseLease()
-    {
-        try {
-            lease.release();
-        }
-        catch (IOException e) {
-            log.warn("Cannot release the lease of run {}: {}", run, e.getMessage());
-        }
-    }
-
-    private void renewLease()
-    {
-        try {
-            lease.renew();
-        }
-        catch (IOException | RuntimeException e) {
-            log.warn("Cannot renew the lease of run {}: {}", run, e.getMessage());
-        }
-    }
-
-    private void release(int memoryPermits)
-    {
-        snapshotMemory.release(memoryPermits);
-        inFlight.release();
-    }
-
     private void checkOpen()
     {
         if (closed) {
@@ -440,172 +361,10 @@ public final class Checkpointer
         }
     }
 
-    private void throwIfFailed()
-    {
-        Throwable cause = failure.get();
-        if (cause != null) {
-            throw new CheckpointException("A background save of run " + run + " failed: " + cause.getMessage(), cause);
-        }
-    }
-
-    private final class SaveJob
-            implements Runnable
-    {
-        private final SaveKind kind;
-        private final TrainerState state;
-        private final Map<String, Double> metrics;
-        private final ModelSnapshot snapshot;
-        private final String createdAt;
-        private final int memoryPermits;
-
-        SaveJob(SaveKind kind, TrainerState state, Map<String, Double> metrics, ModelSnapshot snapshot, String createdAt, int memoryPermits)
-        {
-            this.kind = kind;
-            this.state = state;
-            this.metrics = metrics;
-            this.snapshot = snapshot;
-            this.createdAt = createdAt;
-            this.memoryPermits = memoryPermits;
-        }
-
-        @Override
-        public void run()
-        {
-            Path directory = scratch.resolve("step-" + state.step());
-            boolean snapshotClosed = false;
-            try {
-                long started = System.nanoTime();
-                Path prefix = directory.resolve(CheckpointFiles.VARIABLES_PREFIX);
-                Files.createDirectories(prefix.getParent());
-                tfCheckpoints.write(snapshot, prefix);
-                long tfWritten = System.nanoTime();
-                List<ModelVariable> variables = snapshot.variables();
-                snapshot.close();
-                snapshotClosed = true;
-                snapshotMemory.release(memoryPermits);
-
-                List<Manifest.FileEntry> files = new ArrayList<>();
-                if (kind == SaveKind.FULL) {
-                    for (Map.Entry<String, byte[]> file : savedModelTemplate.files().entrySet()) {
-                        files.add(repository.putFile(file.getKey(), file.getValue()));
-                    }
-                }
-                try (Stream<Path> written = Files.list(prefix.getParent())) {
-                    for (Path file : written.sorted().toList()) {
-                        files.add(repository.putFile(CheckpointFiles.VARIABLES_DIRECTORY + file.getFileName(), file));
-                    }
-                }
-                long uploaded = System.nanoTime();
-                Manifest manifest = new Manifest(
-                        Manifest.FORMAT_VERSION,
-                        run,
-                        state.step(),
-                        state.epoch(),
-                        kind,
-                        createdAt,
-                        metrics,
-                        modelInfo,
-                        repository.chunkSize(),
-                        files,
-                        variables.stream().map(Checkpointer::entry).toList(),
-                        kind.resumable() ? state : null);
-                if (!lease.valid()) {
-                    throw new CheckpointException("Lost the lease of run " + run + " (another writer took it over, or it could not be renewed); step " + state.step() + " was not committed");
-                }
-                try {
-                    repository.commit(manifest);
-                }
-                catch (FileAlreadyExistsException e) {
-                    Manifest existing = repository.checkpoint(run, state.step());
-                    if (resumedFrom.isEmpty() || state.step() <= resumedFrom.get().step() || !sameContent(existing, manifest)) {
-                        throw new FileAlreadyExistsException(e.getFile(), null, "Run " + run + " already has a different checkpoint at step " + state.step()
-                                + " (" + existing.kind() + "); resume from its newest checkpoint or start a new run");
-                    }
-                    // an earlier attempt of this run committed the same checkpoint: training is deterministic
-                    log.info("Run {} already has step {}; keeping the committed checkpoint", run, state.step());
-                    return;
-                }
-                committed.add(state.step());
-                if (resumedFrom.isEmpty() || state.step() > resumedFrom.get().step()) {
-                    newerThanResumeCommitted = true;
-                }
-                long commitDone = System.nanoTime();
-                listeners.forEach(listener -> listener.onCommitted(manifest));
-                try {
-                    applyRetention();
-                }
-                catch (IOException | RuntimeException e) {
-                    // the checkpoint is committed; what retention could not delete now it deletes after the next save
-                    log.warn("Retention of run {} after step {} failed: {}", run, state.step(), e.getMessage());
-                }
-                log.debug("Run {} step {}: TF write {} ms, chunk and upload {} ms, commit {} ms, retention {} ms", run, state.step(),
-                        (tfWritten - started) / 1_000_000, (uploaded - tfWritten) / 1_000_000, (commitDone - uploaded) / 1_000_000, (System.nanoTime() - commitDone) / 1_000_000);
-            }
-            catch (Throwable t) {
-                failure.compareAndSet(null, t);
-                log.error("Save of run {} step {} failed: {}", run, state.step(), t.getMessage());
-                listeners.forEach(listener -> listener.onFailed(state.step(), t));
-            }
-            finally {
-                if (!snapshotClosed) {
-                    snapshot.close();
-                    snapshotMemory.release(memoryPermits);
-                }
-                inFlight.release();
-                FileTrees.deleteQuietly(directory);
-            }
-        }
-    }
-
-    private void applyRetention()
-            throws IOException
-    {
-        List<Manifest> checkpoints = repository.checkpoints(run);
-        Set<Long> keep = new java.util.HashSet<>(options.retention().keep(checkpoints));
-        // whatever the rules say, the newest checkpoint stays: retention never leaves a run with nothing to resume from
-        checkpoints.stream().mapToLong(Manifest::step).max().ifPresent(keep::add);
-        // the checkpoint a run resumed from stays until a newer one is committed
-        if (resumedFrom.isPresent() && !newerThanResumeCommitted) {
-            keep.add(resumedFrom.get().step());
-        }
-        List<Manifest> doomed = checkpoints.stream().filter(manifest -> !keep.contains(manifest.step())).toList();
-        if (!doomed.isEmpty()) {
-            repository.delete(doomed);
-            List<Long> steps = doomed.stream().map(Manifest::step).toList();
-            listeners.forEach(listener -> listener.onDeleted(steps));
-        }
-        // only chunks this run's live checkpoints reference are safe to skip on upload: no sweep deletes them
-        repository.trustChunksOf(checkpoints.stream().filter(manifest -> keep.contains(manifest.step())).toList());
-    }
-
     private static boolean sameContent(Manifest existing, Manifest manifest)
     {
         return existing.kind() == manifest.kind()
                 && existing.files().stream().map(file -> file.path() + ":" + file.sha256()).toList()
                         .equals(manifest.files().stream().map(file -> file.path() + ":" + file.sha256()).toList());
-    }
-
-    private static Manifest.VariableEntry entry(ModelVariable variable)
-    {
-        return new Manifest.VariableEntry(variable.name(), TensorTypes.name(variable.dataType()), variable.shape(), variable.role().jsonName());
-    }
-
-    static String modelSignature(Model model)
-    {
-        var digest = CheckpointRepository.sha256();
-        for (ModelVariable variable : model.variables()) {
-            digest.update((variable.name() + ":" + TensorTypes.name(variable.dataType()) + ":" + variable.shapeString() + ":" + variable.role().jsonName() + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        return RepositoryLayout.hex(digest.digest());
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name)
-    {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -3,14 +3,19 @@ package io.cairn.core.checkpoint;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cairn.core.train.TrainerState;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A committed checkpoint: which files it has, made of which chunks, and what state it captures. A
- * checkpoint exists exactly when its manifest does. Read with {@link ManifestCodec}, which validates
- * every field that names a place in the store. {@code createdAt} is ISO-8601.
+ * checkpoint exists exactly when its manifest does. Reading one validates every field that names a
+ * place in the store. {@code createdAt} is ISO-8601.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -58,5 +63,26 @@ public record Manifest(
      */
     public record FileEntry(String path, long size, String sha256, List<String> chunks) {}
 
-    public record VariableEntry(String name, String dtype, long[] shape, String role) {}
+    /**
+     * @param dtype the tensor type, one of {@link #DTYPES}
+     * @param shape the static shape
+     * @param role {@code weight} or {@code optimizer}
+     */
+    public record VariableEntry(String name, String dtype, List<Long> shape, String role)
+    {
+        /**
+         * The tensor types a checkpoint may hold, by the names manifests use.
+         */
+        public static final Set<String> DTYPES = Collections.unmodifiableSet(new TreeSet<>(Set.of("BOOL", "DOUBLE", "FLOAT", "HALF", "INT32", "INT64", "UINT8")));
+
+        public VariableEntry
+        {
+            shape = shape == null ? null : Collections.unmodifiableList(new ArrayList<>(shape));
+        }
+
+        public static List<Long> shapeOf(long[] dimensions)
+        {
+            return Arrays.stream(dimensions).boxed().toList();
+        }
+    }
 }

@@ -11,7 +11,7 @@ public record RepositoryDescriptor(int formatVersion, int chunkSize, String hash
     public static final int MIN_CHUNK_SIZE = 4 << 10;
     public static final int MAX_CHUNK_SIZE = 256 << 20;
 
-    static void checkChunkSize(int chunkSize)
+    public static void checkChunkSize(int chunkSize)
     {
         if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
             throw new IllegalArgumentException("Chunk size must be from " + MIN_CHUNK_SIZE + " to " + MAX_CHUNK_SIZE + " bytes, got " + chunkSize);

@@ -28,7 +28,7 @@ public interface RetentionPolicy
     static RetentionPolicy keepLast(int count)
     {
         if (count <= 0) {
-            throw new IllegalArgumentException("--keep-last must be at least 1, got " + count);
+            throw new IllegalArgumentException("keepLast must be at least 1, got " + count);
         }
         return checkpoints -> checkpoints.stream()
                 .map(Manifest::step)
@@ -40,7 +40,7 @@ public interface RetentionPolicy
     static RetentionPolicy keepEverySteps(long steps)
     {
         if (steps <= 0) {
-            throw new IllegalArgumentException("--keep-every-steps must be at least 1, got " + steps);
+            throw new IllegalArgumentException("keepEverySteps must be at least 1, got " + steps);
         }
         return checkpoints -> checkpoints.stream()
                 .map(Manifest::step)
@@ -55,7 +55,7 @@ public interface RetentionPolicy
     static RetentionPolicy keepBest(int count, String metric, MetricMode mode)
     {
         if (count <= 0) {
-            throw new IllegalArgumentException("--keep-best must be at least 1, got " + count);
+            throw new IllegalArgumentException("keepBest must be at least 1, got " + count);
         }
         requireNonNull(metric, "metric is null");
         requireNonNull(mode, "mode is null");

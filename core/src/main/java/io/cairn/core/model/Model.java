@@ -11,12 +11,9 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.family.TType;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,7 +171,7 @@ public final class Model
     {
         List<ModelVariable> selected = variables.stream().filter(selection).toList();
         Session.Runner runner = session.runner();
-        selected.forEach(variable -> runner.fetch(variable.snapshot()));
+        selected.forEach(variable -> runner.fetch(variable.snapshotOp()));
         List<Tensor> tensors = new ArrayList<>(selected.size());
         Result result = runner.run();
         // the snapshot takes ownership of the tensors; the Result wrapper is not closed so they stay alive
@@ -394,42 +391,18 @@ public final class Model
                     throw new IllegalArgumentException("Variable " + operation.name() + " is in the graph but not registered; register it with weight(...) or optimizerState(...)");
                 }
             }
-            Set<String> seen = new HashSet<>();
             List<ModelVariable> built = new ArrayList<>();
             Ops restoreScope = tf.withSubScope("cairn_restore");
             Ops snapshotScope = tf.withSubScope("cairn_snapshot");
             for (Map.Entry<String, VariableEntry> entry : variables.entrySet()) {
-                String name = entry.getKey();
-                if (!seen.add(name)) {
-                    throw new IllegalArgumentException("Duplicate variable " + name);
-                }
                 Operand<?> variable = entry.getValue().variable();
                 Shape shape = variable.shape();
                 if (shape.isUnknown() || shape.hasUnknownDimension()) {
-                    throw new IllegalArgumentException("Variable " + name + " must have a fully known shape, got " + shape);
+                    throw new IllegalArgumentException("Variable " + entry.getKey() + " must have a fully known shape, got " + shape);
                 }
-                built.add(checkpointOps(snapshotScope, restoreScope, name, variable, entry.getValue().role()));
+                built.add(ModelVariable.create(snapshotScope, restoreScope, entry.getKey(), variable, entry.getValue().role()));
             }
             return new Model(this, built);
-        }
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        private static ModelVariable checkpointOps(Ops snapshotScope, Ops restoreScope, String name, Operand<?> variable, VariableRole role)
-        {
-            Operand<TType> typed = (Operand<TType>) variable;
-            Class<TType> type = typed.type();
-            Operand<TType> snapshot = snapshotScope.withName(name).snapshot(typed);
-            Placeholder<TType> value = restoreScope.withName(name + "_value").placeholder(type, Placeholder.shape(variable.shape()));
-            Operand<TType> assign = restoreScope.withName(name).assign(typed, value);
-            return new ModelVariable(
-                    name,
-                    snapshot.asOutput().dataType(),
-                    variable.shape().asArray(),
-                    role,
-                    variable,
-                    snapshot,
-                    value,
-                    assign);
         }
 
         Ops ops()

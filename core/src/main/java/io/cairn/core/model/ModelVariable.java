@@ -1,50 +1,75 @@
 package io.cairn.core.model;
 
+import io.cairn.core.tf.TensorTypes;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.proto.DataType;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TType;
 
 import java.util.Arrays;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * One variable of a model with what checkpointing needs of it: its name (the key in TF checkpoints),
- * type, static shape, role, the op that snapshots it, and the placeholder and assign op that restore
- * it.
+ * One variable of a model as checkpoints see it: its name (the key in TF checkpoints), tensor type
+ * (a manifest type name such as {@code FLOAT}), static shape and role. The ops that snapshot and
+ * restore it stay inside the model.
  */
-public record ModelVariable(
-        String name,
-        DataType dataType,
-        long[] shape,
-        VariableRole role,
-        Operand<?> variable,
-        Operand<?> snapshot,
-        Operand<?> restoreValue,
-        Operand<?> restoreAssign)
+public final class ModelVariable
 {
-    public ModelVariable
+    private final String name;
+    private final String dtype;
+    private final long[] shape;
+    private final VariableRole role;
+    private final Operand<?> snapshot;
+    private final Operand<?> restoreValue;
+    private final Operand<?> restoreAssign;
+
+    private ModelVariable(String name, String dtype, long[] shape, VariableRole role, Operand<?> snapshot, Operand<?> restoreValue, Operand<?> restoreAssign)
     {
-        requireNonNull(name, "name is null");
-        requireNonNull(dataType, "dataType is null");
-        requireNonNull(shape, "shape is null");
-        requireNonNull(role, "role is null");
-        requireNonNull(variable, "variable is null");
-        requireNonNull(snapshot, "snapshot is null");
-        requireNonNull(restoreValue, "restoreValue is null");
-        requireNonNull(restoreAssign, "restoreAssign is null");
-        shape = shape.clone();
+        this.name = requireNonNull(name, "name is null");
+        this.dtype = requireNonNull(dtype, "dtype is null");
+        this.shape = requireNonNull(shape, "shape is null").clone();
+        this.role = requireNonNull(role, "role is null");
+        this.snapshot = requireNonNull(snapshot, "snapshot is null");
+        this.restoreValue = requireNonNull(restoreValue, "restoreValue is null");
+        this.restoreAssign = requireNonNull(restoreAssign, "restoreAssign is null");
     }
 
-    @Override
+    /**
+     * Adds the ops that snapshot the variable and assign it a fed value, each in its own name scope.
+     */
+    @SuppressWarnings("unchecked")
+    static ModelVariable create(Ops snapshotScope, Ops restoreScope, String name, Operand<?> variable, VariableRole role)
+    {
+        Operand<TType> typed = (Operand<TType>) variable;
+        Operand<TType> snapshot = snapshotScope.withName(name).snapshot(typed);
+        Placeholder<TType> value = restoreScope.withName(name + "_value").placeholder(typed.type(), Placeholder.shape(variable.shape()));
+        Operand<TType> assign = restoreScope.withName(name).assign(typed, value);
+        return new ModelVariable(name, TensorTypes.name(snapshot.asOutput().dataType()), variable.shape().asArray(), role, snapshot, value, assign);
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * The tensor type by its manifest name: {@code FLOAT}, {@code DOUBLE}, {@code INT64}, ...
+     */
+    public String dtype()
+    {
+        return dtype;
+    }
+
     public long[] shape()
     {
         return shape.clone();
     }
 
-    public Shape tfShape()
+    public VariableRole role()
     {
-        return Shape.of(shape);
+        return role;
     }
 
     public long byteSize()
@@ -53,17 +78,32 @@ public record ModelVariable(
         for (long dimension : shape) {
             elements *= dimension;
         }
-        int width = switch (dataType) {
-            case DT_DOUBLE, DT_INT64 -> 8;
-            case DT_HALF -> 2;
-            case DT_UINT8, DT_BOOL -> 1;
-            default -> 4;
-        };
-        return elements * width;
+        return elements * TensorTypes.byteWidth(dtype);
     }
 
     public String shapeString()
     {
         return Arrays.toString(shape);
+    }
+
+    Operand<?> snapshotOp()
+    {
+        return snapshot;
+    }
+
+    Operand<?> restoreValue()
+    {
+        return restoreValue;
+    }
+
+    Operand<?> restoreAssign()
+    {
+        return restoreAssign;
+    }
+
+    @Override
+    public String toString()
+    {
+        return name + " " + dtype + " " + shapeString() + " " + role.jsonName();
     }
 }

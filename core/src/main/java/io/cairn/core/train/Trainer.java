@@ -111,13 +111,13 @@ public final class Trainer
     private static TrainerState checkResumable(TrainerState state, Dataset data, FitOptions options, int batches)
     {
         if (state.batchSize() != options.batchSize()) {
-            throw new IllegalArgumentException("The run being resumed used batch size " + state.batchSize() + ", not " + options.batchSize() + "; resume with --batch " + state.batchSize());
+            throw new IllegalArgumentException("The run being resumed used batch size " + state.batchSize() + ", not " + options.batchSize() + "; resume with batchSize=" + state.batchSize());
         }
         if (state.seed() != options.seed()) {
-            throw new IllegalArgumentException("The run being resumed used seed " + state.seed() + ", not " + options.seed() + "; resume with --seed " + state.seed());
+            throw new IllegalArgumentException("The run being resumed used seed " + state.seed() + ", not " + options.seed() + "; resume with seed=" + state.seed());
         }
         if (state.datasetSize() != data.size()) {
-            throw new IllegalArgumentException("The run being resumed trained on " + state.datasetSize() + " samples, this data has " + data.size() + "; resume with the same --data");
+            throw new IllegalArgumentException("The run being resumed trained on " + state.datasetSize() + " samples, this data has " + data.size() + "; resume with the same data");
         }
         if (state.shuffle() != options.shuffle()) {
             throw new IllegalArgumentException("The run being resumed " + (state.shuffle() ? "shuffled" : "did not shuffle") + " its data; resume with the same setting");

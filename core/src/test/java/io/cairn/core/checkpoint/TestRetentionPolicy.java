@@ -124,23 +124,23 @@ class TestRetentionPolicy
     }
 
     @Test
-    void countsBelowOneAreRejectedNamingTheFlag()
+    void countsBelowOneAreRejectedNamingTheSetting()
     {
         assertThatThrownBy(() -> RetentionPolicy.keepLast(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--keep-last must be at least 1, got 0");
+                .hasMessageContaining("keepLast must be at least 1, got 0");
         assertThatThrownBy(() -> RetentionPolicy.keepLast(-2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got -2");
         assertThatThrownBy(() -> RetentionPolicy.keepEverySteps(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--keep-every-steps must be at least 1, got 0");
+                .hasMessageContaining("keepEverySteps must be at least 1, got 0");
         assertThatThrownBy(() -> RetentionPolicy.keepEverySteps(-100))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got -100");
         assertThatThrownBy(() -> RetentionPolicy.keepBest(0, "loss", MetricMode.MIN))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--keep-best must be at least 1, got 0");
+                .hasMessageContaining("keepBest must be at least 1, got 0");
     }
 
     @Test

@@ -1,5 +1,11 @@
 package io.cairn.core.checkpoint;
 
+import io.cairn.core.repository.CheckpointFiles;
+import io.cairn.core.repository.CheckpointFiles;
+import io.cairn.core.repository.ChunkStore;
+import io.cairn.core.repository.DescriptorFile;
+import io.cairn.core.repository.FileManifests;
+import io.cairn.core.repository.UploadSession;
 import io.cairn.core.store.CheckpointStore;
 
 import java.io.IOException;
@@ -32,19 +38,21 @@ public final class ThroughputProbe
     public static Timing throughCairn(CheckpointStore store, Path file)
             throws IOException
     {
-        try (CheckpointRepository repository = CheckpointRepository.create(store,
-                Integer.getInteger("cairn.bench.chunkSize", RepositoryDescriptor.DEFAULT_CHUNK_SIZE), Integer.getInteger("cairn.bench.uploadThreads", 4))) {
+        int chunkSize = Integer.getInteger("cairn.bench.chunkSize", RepositoryDescriptor.DEFAULT_CHUNK_SIZE);
+        try (store; ChunkStore chunks = new ChunkStore(store, chunkSize, Integer.getInteger("cairn.bench.uploadThreads", 4))) {
+            DescriptorFile.createIfAbsent(store, chunkSize);
+            UploadSession session = new UploadSession();
             long started = System.nanoTime();
-            Manifest.FileEntry entry = repository.putFile(CheckpointFiles.VARIABLES_PREFIX + ".data-00000-of-00001", file);
+            Manifest.FileEntry entry = chunks.putFile(CheckpointFiles.VARIABLES_PREFIX + ".data-00000-of-00001", file, session);
             double write = seconds(started);
-            Manifest manifest = FileManifests.of("bench", repository.chunkSize(), entry);
+            Manifest manifest = FileManifests.of("bench", chunkSize, entry);
             started = System.nanoTime();
-            repository.readFile(manifest, entry, OutputStream.nullOutputStream());
+            chunks.readFile(manifest, entry, OutputStream.nullOutputStream());
             double read = seconds(started);
             // as after a save's retention: no chunk is known live, so every chunk is written without a lookup
-            repository.trustChunksOf(List.of());
+            session.trustChunksOf(List.of());
             started = System.nanoTime();
-            repository.putFile(CheckpointFiles.VARIABLES_PREFIX + ".data-00000-of-00001", file);
+            chunks.putFile(CheckpointFiles.VARIABLES_PREFIX + ".data-00000-of-00001", file, session);
             return new Timing(write, seconds(started), read);
         }
     }

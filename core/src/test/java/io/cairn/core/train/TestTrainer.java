@@ -210,19 +210,19 @@ class TestTrainer
     }
 
     @Test
-    void resumingWithAnotherBatchSizeNamesTheFlag()
+    void resumingWithAnotherBatchSizeNamesTheSetting()
     {
         TrainerState state = TrainerState.start(SEED, BATCH, SAMPLES, true);
 
-        assertResumeRejected(FitOptions.of(EPOCHS, 16, SEED).resumingFrom(state), "--batch " + BATCH);
+        assertResumeRejected(FitOptions.of(EPOCHS, 16, SEED).resumingFrom(state), "batchSize=" + BATCH);
     }
 
     @Test
-    void resumingWithAnotherSeedNamesTheFlag()
+    void resumingWithAnotherSeedNamesTheSetting()
     {
         TrainerState state = TrainerState.start(SEED, BATCH, SAMPLES, true);
 
-        assertResumeRejected(FitOptions.of(EPOCHS, BATCH, 7).resumingFrom(state), "--seed " + SEED);
+        assertResumeRejected(FitOptions.of(EPOCHS, BATCH, 7).resumingFrom(state), "seed=" + SEED);
     }
 
     @Test

@@ -1,10 +1,12 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cairn.core.model.TensorTypes;
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.model.VariableRole;
 import io.cairn.core.store.StoreKeys;
 
@@ -64,7 +66,7 @@ public final class ManifestCodec
         return manifest;
     }
 
-    static void validate(Manifest manifest, String key)
+    public static void validate(Manifest manifest, String key)
     {
         if (manifest.formatVersion() != Manifest.FORMAT_VERSION) {
             throw new IllegalArgumentException("format version " + manifest.formatVersion() + " is not supported (this Cairn reads version " + Manifest.FORMAT_VERSION + "); use a newer Cairn");
@@ -108,11 +110,12 @@ public final class ManifestCodec
             require(names.add(variable.name()), "variable " + variable.name() + " is listed twice");
             require(variable.dtype() != null, "variable " + variable.name() + " has no dtype");
             require(variable.role() != null, "variable " + variable.name() + " has no role");
-            TensorTypes.parse(variable.dtype());
+            require(Manifest.VariableEntry.DTYPES.contains(variable.dtype()), "Unknown tensor type '" + variable.dtype() + "' of variable " + variable.name()
+                    + ": " + variable.dtype() + " is not supported in checkpoints; supported: " + Manifest.VariableEntry.DTYPES);
             VariableRole.fromJsonName(variable.role());
             require(variable.shape() != null, "variable " + variable.name() + " has no shape");
-            for (long dimension : variable.shape()) {
-                require(dimension >= 0, "variable " + variable.name() + " has a negative dimension");
+            for (Long dimension : variable.shape()) {
+                require(dimension != null && dimension >= 0, "variable " + variable.name() + " has a negative dimension");
             }
         }
         if (manifest.kind().resumable()) {

@@ -1,5 +1,7 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
 
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.MemoryCheckpointStore;
 import org.junit.jupiter.api.Test;
@@ -29,12 +31,12 @@ class TestChunkUploads
             throws IOException
     {
         byte[] shared = FileManifests.randomBytes(4 * CHUNK, 1);
-        try (CheckpointRepository other = CheckpointRepository.create(store, CHUNK, 2)) {
-            other.putFile("a", shared);
+        try (ChunkStore other = new ChunkStore(store, CHUNK, 2)) {
+            other.putFile("a", shared, new UploadSession());
         }
         store.reset();
-        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
-            repository.putFile("a", shared);
+        try (ChunkStore chunks = new ChunkStore(store, CHUNK, 2)) {
+            chunks.putFile("a", shared, new UploadSession());
             assertThat(store.exists.get()).isEqualTo(4);
             assertThat(store.writes.get()).as("chunks another run wrote are not written again").isZero();
         }
@@ -44,22 +46,23 @@ class TestChunkUploads
     void laterSavesSkipLiveChunksAndWriteNewOnesWithoutLookingThemUp()
             throws IOException
     {
-        try (CheckpointRepository repository = CheckpointRepository.create(store, CHUNK, 2)) {
+        try (ChunkStore chunks = new ChunkStore(store, CHUNK, 2)) {
+            UploadSession session = new UploadSession();
             byte[] first = FileManifests.randomBytes(4 * CHUNK, 1);
-            Manifest.FileEntry entry = repository.putFile("a", first);
-            repository.trustChunksOf(List.of(manifestOf(entry)));
+            Manifest.FileEntry entry = chunks.putFile("a", first, session);
+            session.trustChunksOf(List.of(manifestOf(entry)));
             store.reset();
 
             // two chunks unchanged, two changed
             byte[] second = first.clone();
             byte[] changed = FileManifests.randomBytes(2 * CHUNK, 2);
             System.arraycopy(changed, 0, second, 2 * CHUNK, changed.length);
-            Manifest.FileEntry next = repository.putFile("a", second);
+            Manifest.FileEntry next = chunks.putFile("a", second, session);
 
             assertThat(store.exists.get()).isZero();
             assertThat(store.writes.get()).isEqualTo(2);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            repository.readFile(manifestOf(next), next, out);
+            chunks.readFile(manifestOf(next), next, out);
             assertThat(out.toByteArray()).isEqualTo(second);
         }
     }

@@ -1,6 +1,8 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.store.CheckpointStore;
 
 import java.io.ByteArrayInputStream;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +31,7 @@ import static java.util.Objects.requireNonNull;
  * generation, so of two writers racing to take over exactly one wins, on every store, with no
  * compare-and-swap in the SPI. A writer whose generation is no longer the highest has lost its lease.
  */
-final class RunLease
+public final class RunLease
 {
     private final CheckpointStore store;
     private final String run;
@@ -52,9 +55,9 @@ final class RunLease
         this.expiresAt = Instant.parse(mine.expiresAt());
     }
 
-    record Holder(String owner, String host, long pid, String startedAt, String expiresAt) {}
+    public record Holder(String owner, String host, long pid, String startedAt, String expiresAt) {}
 
-    static RunLease acquire(CheckpointStore store, String run, Duration ttl, Clock clock)
+    public static RunLease acquire(CheckpointStore store, String run, Duration ttl, Clock clock)
             throws IOException
     {
         requireNonNull(store, "store is null");
@@ -66,7 +69,7 @@ final class RunLease
             if (holder.isPresent() && !takeable(holder.get(), now)) {
                 Holder other = holder.get();
                 throw new CheckpointException("Run " + run + " is being written by " + other.host() + " pid " + other.pid() + " since " + other.startedAt()
-                        + "; its lease expires at " + other.expiresAt() + ". Wait for that writer to finish, or start a new run instead of --resume.");
+                        + "; its lease expires at " + other.expiresAt() + ". Wait for that writer to finish, or start a new run instead of resuming this one.");
             }
         }
         String key = generationKey(run, current + 1);
@@ -91,7 +94,7 @@ final class RunLease
     /**
      * Who holds the run's lease now, if anyone (an expired lease is held by no one).
      */
-    static Optional<Holder> liveHolder(CheckpointStore store, String run, Instant now)
+    public static Optional<Holder> liveHolder(CheckpointStore store, String run, Instant now)
             throws IOException
     {
         long current = highestGeneration(store, run);
@@ -137,7 +140,7 @@ final class RunLease
     /**
      * Extends the lease; marks it lost if someone else holds it now.
      */
-    synchronized void renew()
+    public synchronized void renew()
             throws IOException
     {
         if (lost) {
@@ -158,17 +161,17 @@ final class RunLease
     /**
      * Whether this writer may commit: the lease is ours and has not expired.
      */
-    boolean valid()
+    public boolean valid()
     {
         return !lost && clock.instant().isBefore(expiresAt);
     }
 
-    Duration ttl()
+    public String run()
     {
-        return ttl;
+        return run;
     }
 
-    synchronized void release()
+    public synchronized void release()
             throws IOException
     {
         Optional<Holder> current = read(store, key);
@@ -196,7 +199,7 @@ final class RunLease
             Instant.parse(holder.expiresAt());
             return Optional.of(holder);
         }
-        catch (IOException | java.time.DateTimeException e) {
+        catch (IOException | DateTimeException e) {
             throw new CorruptCheckpointException("Lease " + key + " is not valid; if no writer runs, delete it", e);
         }
     }

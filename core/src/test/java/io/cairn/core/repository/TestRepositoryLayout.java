@@ -1,4 +1,4 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
 
 import org.junit.jupiter.api.Test;
 

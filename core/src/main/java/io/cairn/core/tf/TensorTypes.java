@@ -1,4 +1,4 @@
-package io.cairn.core.model;
+package io.cairn.core.tf;
 
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
@@ -12,9 +12,13 @@ import org.tensorflow.types.family.TType;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
- * The tensor types a checkpoint may hold, by the names manifests use ("FLOAT", "INT64", ...).
+ * The TensorFlow side of the tensor types a checkpoint may hold ({@code Manifest.VariableEntry.DTYPES}):
+ * TF's {@link DataType} and tensor class for each manifest type name ("FLOAT", "INT64", ...).
  */
 public final class TensorTypes
 {
@@ -56,8 +60,26 @@ public final class TensorTypes
         return result;
     }
 
-    private static String supportedNames()
+    public static Class<? extends TType> classOf(String name)
     {
-        return CLASSES.keySet().stream().map(TensorTypes::name).sorted().toList().toString();
+        return classOf(parse(name));
+    }
+
+    /**
+     * Bytes per element of a supported type.
+     */
+    public static int byteWidth(String name)
+    {
+        return switch (parse(name)) {
+            case DT_DOUBLE, DT_INT64 -> 8;
+            case DT_HALF -> 2;
+            case DT_UINT8, DT_BOOL -> 1;
+            default -> 4;
+        };
+    }
+
+    public static Set<String> supportedNames()
+    {
+        return CLASSES.keySet().stream().map(TensorTypes::name).collect(Collectors.toCollection(TreeSet::new));
     }
 }

@@ -1,6 +1,9 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.tf;
 
+import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.internal.FileTrees;
 import io.cairn.core.model.Model;
+import io.cairn.core.repository.CheckpointFiles;
 import org.tensorflow.SavedModelBundle;
 
 import java.io.IOException;
@@ -17,7 +20,7 @@ import java.util.stream.Stream;
  * save adds a fresh {@code variables/} directory written from a snapshot; the exporter's saver
  * restores variables by name, and the snapshot writer uses the same names.
  */
-final class SavedModelTemplate
+public final class SavedModelTemplate
 {
     private final Map<String, byte[]> files;
 
@@ -31,7 +34,7 @@ final class SavedModelTemplate
      * training thread (it reads the live session) and adds TF's {@code save/} ops to the graph, so call
      * it after the graph is complete.
      */
-    static SavedModelTemplate export(Model model, Path scratch)
+    public static SavedModelTemplate export(Model model, Path scratch)
     {
         Path dir = scratch.resolve("savedmodel-template");
         try {
@@ -61,7 +64,7 @@ final class SavedModelTemplate
         }
     }
 
-    Map<String, byte[]> files()
+    public Map<String, byte[]> files()
     {
         return files;
     }

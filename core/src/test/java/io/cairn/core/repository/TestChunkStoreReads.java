@@ -1,5 +1,8 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
 
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.store.MemoryCheckpointStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,26 +19,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Reads fetch chunks ahead in parallel; these check that order, verification and failures survive it.
  */
-class TestCheckpointRepositoryReads
+class TestChunkStoreReads
 {
     private static final int CHUNK = RepositoryDescriptor.MIN_CHUNK_SIZE;
 
     private MemoryCheckpointStore store;
-    private CheckpointRepository repository;
+    private ChunkStore chunks;
+    private final UploadSession session = new UploadSession();
 
     @BeforeEach
-    void createRepository()
-            throws IOException
+    void createChunkStore()
     {
         store = new MemoryCheckpointStore();
-        repository = CheckpointRepository.create(store, CHUNK, 3);
+        chunks = new ChunkStore(store, CHUNK, 3);
     }
 
     @AfterEach
-    void closeRepository()
-            throws IOException
+    void closeChunkStore()
     {
-        repository.close();
+        chunks.close();
     }
 
     @Test
@@ -44,10 +46,10 @@ class TestCheckpointRepositoryReads
     {
         // 40 chunks and a partial one: many times the read-ahead window of 6
         byte[] data = random(40 * CHUNK + 123);
-        Manifest manifest = manifestOf(repository.putFile("variables/variables.data-00000-of-00001", data));
+        Manifest manifest = manifestOf(chunks.putFile("variables/variables.data-00000-of-00001", data, session));
 
         assertThat(read(manifest)).isEqualTo(data);
-        assertThat(repository.verify(manifest)).isEmpty();
+        assertThat(chunks.verify(manifest)).isEmpty();
     }
 
     @Test
@@ -55,7 +57,7 @@ class TestCheckpointRepositoryReads
             throws IOException
     {
         byte[] data = random(30 * CHUNK);
-        Manifest manifest = manifestOf(repository.putFile("variables/variables.data-00000-of-00001", data));
+        Manifest manifest = manifestOf(chunks.putFile("variables/variables.data-00000-of-00001", data, session));
         String damaged = manifest.files().get(0).chunks().get(17);
         byte[] bad = random(CHUNK);
         store.write(RepositoryLayout.chunkKey(damaged), new ByteArrayInputStream(bad), bad.length);
@@ -64,7 +66,7 @@ class TestCheckpointRepositoryReads
                 .isInstanceOf(CorruptCheckpointException.class)
                 .hasMessageContaining("Chunk " + damaged + " (chunk 17 of variables/variables.data-00000-of-00001")
                 .hasMessageContaining("is damaged");
-        assertThat(repository.verify(manifest)).singleElement().asString().contains(damaged);
+        assertThat(chunks.verify(manifest)).singleElement().asString().contains(damaged);
     }
 
     @Test
@@ -72,7 +74,7 @@ class TestCheckpointRepositoryReads
             throws IOException
     {
         byte[] data = random(10 * CHUNK);
-        Manifest manifest = manifestOf(repository.putFile("saved_model.pb", data));
+        Manifest manifest = manifestOf(chunks.putFile("saved_model.pb", data, session));
         String missing = manifest.files().get(0).chunks().get(9);
         store.delete(List.of(RepositoryLayout.chunkKey(missing)));
 
@@ -86,8 +88,8 @@ class TestCheckpointRepositoryReads
     void aChunkListThatDisagreesWithTheFileHashIsCaught()
             throws IOException
     {
-        Manifest.FileEntry first = repository.putFile("a", random(3 * CHUNK));
-        Manifest.FileEntry second = repository.putFile("b", random(3 * CHUNK + 1));
+        Manifest.FileEntry first = chunks.putFile("a", random(3 * CHUNK), session);
+        Manifest.FileEntry second = chunks.putFile("b", random(3 * CHUNK + 1), session);
         assertThat(second.chunks()).doesNotContainAnyElementsOf(first.chunks());
         // the chunks of one file under the other's size and hash: every chunk is intact, the file is not
         Manifest manifest = manifestOf(new Manifest.FileEntry("a", first.size(), first.sha256(), second.chunks().subList(0, 3)));
@@ -99,17 +101,17 @@ class TestCheckpointRepositoryReads
     }
 
     @Test
-    void aClosedRepositoryFailsReadsAndWritesInsteadOfHanging()
+    void aClosedChunkStoreFailsReadsAndWritesInsteadOfHanging()
             throws IOException
     {
         byte[] data = random(10 * CHUNK);
-        Manifest manifest = manifestOf(repository.putFile("saved_model.pb", data));
-        repository.close();
+        Manifest manifest = manifestOf(chunks.putFile("saved_model.pb", data, session));
+        chunks.close();
 
         assertThatThrownBy(() -> read(manifest))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("was closed while reading saved_model.pb");
-        assertThatThrownBy(() -> repository.putFile("other", random(3 * CHUNK + 5)))
+        assertThatThrownBy(() -> chunks.putFile("other", random(3 * CHUNK + 5), session))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("was closed while uploading other");
     }
@@ -118,7 +120,7 @@ class TestCheckpointRepositoryReads
             throws IOException
     {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        repository.readFile(manifest, manifest.files().get(0), out);
+        chunks.readFile(manifest, manifest.files().get(0), out);
         return out.toByteArray();
     }
 

@@ -1,8 +1,11 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.train.TrainerState;
 import org.junit.jupiter.api.Test;
 
@@ -326,9 +329,9 @@ class TestManifestCodec
                 CHUNK_SIZE,
                 files,
                 List.of(
-                        new Manifest.VariableEntry("dense_1_kernel", "FLOAT", new long[] {4, 3}, "weight"),
-                        new Manifest.VariableEntry("dense_1_kernel_m", "FLOAT", new long[] {4, 3}, "optimizer"),
-                        new Manifest.VariableEntry("beta1_power", "FLOAT", new long[0], "optimizer")),
+                        new Manifest.VariableEntry("dense_1_kernel", "FLOAT", List.of(4L, 3L), "weight"),
+                        new Manifest.VariableEntry("dense_1_kernel_m", "FLOAT", List.of(4L, 3L), "optimizer"),
+                        new Manifest.VariableEntry("beta1_power", "FLOAT", List.of(), "optimizer")),
                 state);
     }
 

@@ -1,4 +1,8 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
+
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+
+import java.nio.file.Path;
 
 /**
  * File names inside a checkpoint. Every kind keeps its variables as a TF checkpoint with the prefix
@@ -17,5 +21,17 @@ public final class CheckpointFiles
     public static boolean isVariablesFile(String path)
     {
         return path.startsWith(VARIABLES_PREFIX + ".");
+    }
+
+    /**
+     * A checkpoint file's place under a local directory; fails if the path would leave it.
+     */
+    public static Path resolveInside(Path directory, String relative)
+    {
+        Path target = directory.resolve(relative).normalize();
+        if (!target.startsWith(directory.normalize())) {
+            throw new CorruptCheckpointException("File path " + relative + " leaves the checkpoint directory");
+        }
+        return target;
     }
 }

@@ -1,13 +1,15 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.tf;
 
 import io.cairn.core.model.ModelSnapshot;
 import io.cairn.core.model.ModelVariable;
-import io.cairn.core.model.TensorTypes;
+import io.cairn.core.checkpoint.Manifest;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.train.Restore;
@@ -16,8 +18,8 @@ import org.tensorflow.types.family.TType;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ import java.util.Map;
  *
  * <p>Side graphs are cached per variable set; an instance is used by one thread at a time.
  */
-final class TfCheckpoints
+public final class TfCheckpoints
         implements AutoCloseable
 {
     private final Map<List<String>, SaveGraph> saveGraphs = new HashMap<>();
@@ -38,9 +40,9 @@ final class TfCheckpoints
     /**
      * Writes the snapshot as a TF checkpoint with the given prefix (e.g. {@code dir/variables/variables}).
      */
-    void write(ModelSnapshot snapshot, Path prefix)
+    public void write(ModelSnapshot snapshot, Path prefix)
     {
-        List<String> key = snapshot.variables().stream().map(variable -> variable.name() + ":" + variable.dataType()).toList();
+        List<String> key = snapshot.variables().stream().map(variable -> variable.name() + ":" + variable.dtype()).toList();
         SaveGraph graph = saveGraphs.computeIfAbsent(key, ignored -> new SaveGraph(snapshot.variables()));
         graph.run(snapshot.tensors(), prefix);
     }
@@ -48,13 +50,13 @@ final class TfCheckpoints
     /**
      * Reads the named tensors of a TF checkpoint. The caller closes the returned tensors.
      */
-    static Map<String, Tensor> read(Path prefix, List<Manifest.VariableEntry> variables)
+    public static Map<String, Tensor> read(Path prefix, List<Manifest.VariableEntry> variables)
     {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             String[] names = variables.stream().map(Manifest.VariableEntry::name).toArray(String[]::new);
             List<Class<? extends TType>> types = variables.stream()
-                    .<Class<? extends TType>>map(variable -> TensorTypes.classOf(TensorTypes.parse(variable.dtype())))
+                    .<Class<? extends TType>>map(variable -> TensorTypes.classOf(variable.dtype()))
                     .toList();
             Restore restore = tf.train.restore(
                     tf.constant(prefix.toString()),
@@ -94,7 +96,7 @@ final class TfCheckpoints
         private final Session session = new Session(graph);
         private final Placeholder<TString> prefix;
         private final List<Placeholder<?>> inputs = new ArrayList<>();
-        private final org.tensorflow.op.Op save;
+        private final Op save;
 
         SaveGraph(List<ModelVariable> variables)
         {
@@ -104,7 +106,7 @@ final class TfCheckpoints
             String[] names = new String[variables.size()];
             for (int i = 0; i < variables.size(); i++) {
                 ModelVariable variable = variables.get(i);
-                Placeholder<?> input = tf.placeholder(TensorTypes.classOf(variable.dataType()), Placeholder.shape(variable.tfShape()));
+                Placeholder<?> input = tf.placeholder(TensorTypes.classOf(variable.dtype()), Placeholder.shape(Shape.of(variable.shape())));
                 inputs.add(input);
                 values.add(input);
                 names[i] = variable.name();

@@ -1,4 +1,4 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.repository;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,13 +10,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * Run ids sort by creation time, to the millisecond, so the newest run is the last id:
  * {@code 20261129T031500123Z-1a2b3c}.
  */
-final class RunIds
+public final class RunIds
 {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     private RunIds() {}
 
-    static String newRunId(Instant now)
+    public static String newRunId(Instant now)
     {
         byte[] random = new byte[3];
         ThreadLocalRandom.current().nextBytes(random);

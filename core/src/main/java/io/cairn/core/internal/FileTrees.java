@@ -1,4 +1,4 @@
-package io.cairn.core.checkpoint;
+package io.cairn.core.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,11 +6,14 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-final class FileTrees
+/**
+ * Deletes directory trees: scratch space Cairn made for itself.
+ */
+public final class FileTrees
 {
     private FileTrees() {}
 
-    static void deleteQuietly(Path root)
+    public static void deleteQuietly(Path root)
     {
         if (root == null || !Files.exists(root)) {
             return;

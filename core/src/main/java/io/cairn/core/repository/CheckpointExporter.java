@@ -1,0 +1,88 @@
+package io.cairn.core.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.internal.FileTrees;
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.train.TrainerState;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes a checkpoint out as plain files, verified while read: a SavedModel directory ({@code FULL})
+ * or TF checkpoint files, which TensorFlow's own loaders read.
+ */
+public final class CheckpointExporter
+{
+    private final ChunkStore chunks;
+
+    public CheckpointExporter(ChunkStore chunks)
+    {
+        this.chunks = requireNonNull(chunks, "chunks is null");
+    }
+
+    /**
+     * Writes every file of the checkpoint under a local directory; adds {@code trainer-state.json} when
+     * the checkpoint has trainer state.
+     */
+    public void materialize(Manifest manifest, Path directory)
+            throws IOException
+    {
+        for (Manifest.FileEntry file : manifest.files()) {
+            Path target = CheckpointFiles.resolveInside(directory, file.path());
+            Files.createDirectories(target.getParent());
+            try (OutputStream out = Files.newOutputStream(target)) {
+                chunks.readFile(manifest, file, out);
+            }
+        }
+        if (manifest.trainerState() != null) {
+            Files.write(directory.resolve(CheckpointFiles.TRAINER_STATE), trainerStateJson(manifest.trainerState()));
+        }
+    }
+
+    /**
+     * Copies a checkpoint as plain files into another store, under a prefix ("" for its root).
+     *
+     * @return the keys written
+     */
+    public List<String> export(Manifest manifest, CheckpointStore target, String prefix)
+            throws IOException
+    {
+        List<String> written = new ArrayList<>();
+        Path scratch = Files.createTempDirectory("cairn-export-");
+        try {
+            materialize(manifest, scratch);
+            try (var walk = Files.walk(scratch)) {
+                for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    String key = prefix + scratch.relativize(file).toString().replace('\\', '/');
+                    try (InputStream in = Files.newInputStream(file)) {
+                        target.write(key, in, Files.size(file));
+                    }
+                    written.add(key);
+                }
+            }
+        }
+        finally {
+            FileTrees.deleteQuietly(scratch);
+        }
+        return written;
+    }
+
+    static byte[] trainerStateJson(TrainerState state)
+    {
+        try {
+            return ManifestCodec.MAPPER.writeValueAsBytes(state);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize the trainer state of step " + state.step(), e);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.cairn.core.repository;
+
+import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.store.CheckpointStore;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The committed checkpoints of a repository: listing runs and their manifests, a cache of parsed
+ * manifests, and the commit protocol. A checkpoint exists exactly when its manifest does, and
+ * {@link #commit} is the one place a manifest is created.
+ *
+ * <p>Thread-safe. Manifests are immutable once committed, so parsed ones are cached by key.
+ */
+public final class ManifestCatalog
+{
+    private final CheckpointStore store;
+    private final Map<String, Manifest> cache = new ConcurrentHashMap<>();
+
+    public ManifestCatalog(CheckpointStore store)
+    {
+        this.store = requireNonNull(store, "store is null");
+    }
+
+    /**
+     * Run ids in the repository, oldest first (ids start with their creation time).
+     */
+    public List<String> runs()
+            throws IOException
+    {
+        Set<String> runs = new TreeSet<>();
+        for (String key : store.list(RepositoryLayout.RUNS)) {
+            RepositoryLayout.runOf(key).ifPresent(runs::add);
+        }
+        return List.copyOf(runs);
+    }
+
+    public Optional<String> newestRun()
+            throws IOException
+    {
+        List<String> runs = runs();
+        return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1));
+    }
+
+    /**
+     * The committed checkpoints of a run, by step.
+     */
+    public List<Manifest> checkpoints(String run)
+            throws IOException
+    {
+        List<Manifest> manifests = new ArrayList<>();
+        for (String key : store.list(RepositoryLayout.checkpointsPrefix(run))) {
+            if (RepositoryLayout.manifestStep(run, key).isPresent()) {
+                try {
+                    manifests.add(manifest(key));
+                }
+                catch (FileNotFoundException e) {
+                    // deleted by retention between the listing and the read: not a checkpoint any more
+                }
+            }
+        }
+        manifests.sort(Comparator.comparingLong(Manifest::step));
+        return manifests;
+    }
+
+    /**
+     * Every committed checkpoint, by run then step.
+     */
+    public List<Manifest> checkpoints()
+            throws IOException
+    {
+        List<Manifest> all = new ArrayList<>();
+        for (String run : runs()) {
+            all.addAll(checkpoints(run));
+        }
+        return all;
+    }
+
+    public Manifest checkpoint(String run, long step)
+            throws IOException
+    {
+        String key = RepositoryLayout.manifestKey(run, step);
+        try {
+            return manifest(key);
+        }
+        catch (FileNotFoundException e) {
+            throw new FileNotFoundException("Run " + run + " has no checkpoint at step " + step + " in " + store.location());
+        }
+    }
+
+    public Optional<Manifest> latest(String run)
+            throws IOException
+    {
+        List<Manifest> manifests = checkpoints(run);
+        return manifests.isEmpty() ? Optional.empty() : Optional.of(manifests.get(manifests.size() - 1));
+    }
+
+    /**
+     * Every chunk a committed manifest references.
+     */
+    public Set<String> referencedChunks()
+            throws IOException
+    {
+        Set<String> referenced = new HashSet<>();
+        for (Manifest manifest : checkpoints()) {
+            manifest.files().forEach(file -> referenced.addAll(file.chunks()));
+        }
+        return referenced;
+    }
+
+    /**
+     * Commits a checkpoint: creates its manifest if absent, under the run's lease. After this returns
+     * the checkpoint exists; if it throws, it does not.
+     *
+     * @throws CheckpointException if the lease is not this run's or is no longer valid
+     * @throws FileAlreadyExistsException if the run already has a different checkpoint at that step
+     */
+    public void commit(Manifest manifest, RunLease lease)
+            throws IOException
+    {
+        requireNonNull(lease, "lease is null");
+        if (!lease.run().equals(manifest.run())) {
+            throw new IllegalArgumentException("The lease of run " + lease.run() + " cannot commit a checkpoint of run " + manifest.run());
+        }
+        if (!lease.valid()) {
+            throw new CheckpointException("Lost the lease of run " + manifest.run() + " (another writer took it over, or it could not be renewed); step "
+                    + manifest.step() + " was not committed");
+        }
+        String key = RepositoryLayout.manifestKey(manifest.run(), manifest.step());
+        ManifestCodec.validate(manifest, key);
+        byte[] json = ManifestCodec.write(manifest);
+        try {
+            store.createIfAbsent(key, json);
+        }
+        catch (FileAlreadyExistsException e) {
+            // a retried request whose first attempt succeeded finds its own manifest: that is a commit
+            if (!Arrays.equals(readIfPresent(key), json)) {
+                throw new FileAlreadyExistsException(key, null, "Run " + manifest.run() + " already has a checkpoint at step " + manifest.step());
+            }
+        }
+        cache.put(key, manifest);
+    }
+
+    /**
+     * Deletes checkpoints' manifests: after this they no longer exist. Their chunks are the
+     * {@link GarbageCollector}'s business.
+     */
+    void delete(List<Manifest> manifests)
+            throws IOException
+    {
+        List<String> keys = manifests.stream().map(manifest -> RepositoryLayout.manifestKey(manifest.run(), manifest.step())).toList();
+        store.delete(keys);
+        keys.forEach(cache::remove);
+    }
+
+    private Manifest manifest(String key)
+            throws IOException
+    {
+        Manifest cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Manifest manifest = ManifestCodec.read(store.readAllBytes(key), key);
+        cache.put(key, manifest);
+        return manifest;
+    }
+
+    private byte[] readIfPresent(String key)
+            throws IOException
+    {
+        try {
+            return store.readAllBytes(key);
+        }
+        catch (FileNotFoundException e) {
+            return null;
+        }
+    }
+}

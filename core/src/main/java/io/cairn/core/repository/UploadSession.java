@@ -1,0 +1,67 @@
+package io.cairn.core.repository;
+
+import io.cairn.core.checkpoint.Manifest;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one run's uploads know about the repository's chunks, owned by that run. A run's first save
+ * looks up every chunk it does not know (another run or an earlier session may have stored it). After
+ * each save's retention the run trusts exactly the chunks of its live checkpoints (committed, and
+ * deleted only by its own retention) and writes every other chunk without a lookup: a changed weight
+ * is almost surely a new chunk, and on S3 that saves a request per chunk.
+ *
+ * <p>Thread-safe: the transfer threads of one save consult it concurrently.
+ */
+public final class UploadSession
+{
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private volatile boolean askBeforeWriting = true;
+
+    /**
+     * Whether the chunk needs no upload at all: a live checkpoint of this run holds it, or this run
+     * wrote or found it since.
+     */
+    public boolean isKnown(String hash)
+    {
+        return known.contains(hash);
+    }
+
+    /**
+     * Whether to ask the store for an unknown chunk before writing it.
+     */
+    boolean askBeforeWriting()
+    {
+        return askBeforeWriting;
+    }
+
+    void stored(String hash)
+    {
+        known.add(hash);
+    }
+
+    /**
+     * From now on, skip exactly the chunks these checkpoints reference, forget every other chunk, and
+     * write unknown chunks without looking them up.
+     */
+    public void trustChunksOf(List<Manifest> live)
+    {
+        Set<String> chunks = new HashSet<>();
+        live.forEach(manifest -> manifest.files().forEach(file -> chunks.addAll(file.chunks())));
+        known.retainAll(chunks);
+        known.addAll(chunks);
+        askBeforeWriting = false;
+    }
+
+    /**
+     * Chunks deleted from the store are no longer known.
+     */
+    public void forget(Collection<String> hashes)
+    {
+        known.removeAll(hashes);
+    }
+}

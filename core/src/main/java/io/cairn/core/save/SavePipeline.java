@@ -1,0 +1,238 @@
+package io.cairn.core.save;
+
+import io.cairn.core.checkpoint.CheckpointException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs a run's saves in the background, one at a time in step order, on a thread of its own.
+ *
+ * <ul>
+ * <li><b>Bounds.</b> A save takes a {@link Slot} before its snapshot: one of {@code maxInFlight}, and
+ * the snapshot's size in MiB of the snapshot memory budget. The caller waits for a slot; that wait is
+ * training stall. A single snapshot larger than the budget still proceeds, alone.
+ * <li><b>Failures.</b> The first failed save is kept and thrown, as a {@link CheckpointException}, by
+ * the next {@link #throwIfFailed}, {@link #awaitPending} or {@link #close}; every failure goes to the
+ * failure handler. Nothing is swallowed.
+ * </ul>
+ */
+public final class SavePipeline
+{
+    private static final Logger log = LoggerFactory.getLogger(SavePipeline.class);
+
+    private final String run;
+    private final ExecutorService executor;
+    private final Semaphore inFlight;
+    private final Semaphore snapshotMemory;
+    private final int memoryPermits;
+    private final FailureHandler onFailure;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Future<?>> pending = new ArrayList<>();
+
+    public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, FailureHandler onFailure)
+    {
+        this.run = requireNonNull(run, "run is null");
+        this.onFailure = requireNonNull(onFailure, "onFailure is null");
+        this.executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cairn-save-" + run);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.inFlight = new Semaphore(maxInFlight);
+        this.memoryPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxSnapshotBytes >> 20));
+        this.snapshotMemory = new Semaphore(memoryPermits);
+    }
+
+    public interface FailureHandler
+    {
+        void failed(long step, Throwable failure);
+    }
+
+    /**
+     * The work of one save, run on the save thread. It may free the slot's memory early, once its
+     * snapshot is written.
+     */
+    public interface SaveTask
+    {
+        void run(Slot slot)
+                throws Exception;
+    }
+
+    /**
+     * Waits for a free save slot with room for a snapshot of {@code bytes}.
+     */
+    public Slot acquire(long bytes)
+    {
+        int permits = (int) Math.min(memoryPermits, Math.max(1, (bytes + (1 << 20) - 1) >> 20));
+        inFlight.acquireUninterruptibly();
+        snapshotMemory.acquireUninterruptibly(permits);
+        return new Slot(permits);
+    }
+
+    /**
+     * Runs a save's task on the save thread; with {@code sync}, waits for it.
+     *
+     * @throws CheckpointException when {@code sync} and the save failed
+     */
+    public void submit(long step, Slot slot, SaveTask task, boolean sync)
+    {
+        Runnable job = () -> {
+            try {
+                task.run(slot);
+            }
+            catch (Throwable t) {
+                failure.compareAndSet(null, t);
+                log.error("Save of run {} step {} failed: {}", run, step, t.getMessage());
+                onFailure.failed(step, t);
+            }
+            finally {
+                slot.release();
+            }
+        };
+        Future<?> future;
+        try {
+            future = executor.submit(job);
+        }
+        catch (RejectedExecutionException e) {
+            slot.release();
+            throw new IllegalStateException("Checkpointer of run " + run + " is closed", e);
+        }
+        if (sync) {
+            await(future);
+            throwIfFailed();
+            return;
+        }
+        synchronized (pending) {
+            pending.removeIf(Future::isDone);
+            pending.add(future);
+        }
+    }
+
+    /**
+     * Runs one-time preparation on the save thread, in order with the saves; its failure is only logged.
+     */
+    public void submitQuietly(String what, Runnable work)
+    {
+        try {
+            executor.submit(() -> {
+                try {
+                    work.run();
+                }
+                catch (RuntimeException e) {
+                    log.debug("{} for run {} failed: {}", what, run, e.getMessage());
+                }
+            });
+        }
+        catch (RejectedExecutionException e) {
+            throw new IllegalStateException("Checkpointer of run " + run + " is closed", e);
+        }
+    }
+
+    /**
+     * Waits until every save so far is committed (or failed).
+     *
+     * @throws CheckpointException if a save failed
+     */
+    public void awaitPending()
+    {
+        List<Future<?>> waiting;
+        synchronized (pending) {
+            waiting = new ArrayList<>(pending);
+        }
+        waiting.forEach(this::await);
+        throwIfFailed();
+    }
+
+    private void await(Future<?> future)
+    {
+        try {
+            future.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CheckpointException("Interrupted while waiting for the saves of run " + run, e);
+        }
+        catch (ExecutionException e) {
+            failure.compareAndSet(null, e.getCause());
+        }
+    }
+
+    /**
+     * @throws CheckpointException if a save failed
+     */
+    public void throwIfFailed()
+    {
+        Throwable cause = failure.get();
+        if (cause != null) {
+            throw new CheckpointException("A background save of run " + run + " failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Stops taking saves and waits up to a minute for the one running.
+     *
+     * @return whether the save thread stopped; if not, a save still uses its resources
+     */
+    public boolean shutdown()
+    {
+        executor.shutdown();
+        try {
+            return executor.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * A save's share of the bounds: one in-flight save and its snapshot memory.
+     */
+    public final class Slot
+    {
+        private final int permits;
+        private boolean memoryReleased;
+        private boolean released;
+
+        private Slot(int permits)
+        {
+            this.permits = permits;
+        }
+
+        /**
+         * The snapshot is gone: its memory may hold the next one.
+         */
+        public synchronized void releaseMemory()
+        {
+            if (!memoryReleased) {
+                memoryReleased = true;
+                snapshotMemory.release(permits);
+            }
+        }
+
+        /**
+         * The save is over, or never started.
+         */
+        public synchronized void release()
+        {
+            releaseMemory();
+            if (!released) {
+                released = true;
+                inFlight.release();
+            }
+        }
+    }
+}

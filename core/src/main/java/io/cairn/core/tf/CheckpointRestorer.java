@@ -1,0 +1,98 @@
+package io.cairn.core.tf;
+
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.ModelMismatchException;
+import io.cairn.core.internal.FileTrees;
+import io.cairn.core.model.Model;
+import io.cairn.core.model.ModelVariable;
+import io.cairn.core.repository.CheckpointFiles;
+import io.cairn.core.repository.ChunkStore;
+import io.cairn.core.train.TrainerState;
+import org.tensorflow.Tensor;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.cairn.core.repository.ChunkStore.describe;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Restores a checkpoint's variables into a live model: every type and shape is checked first, the
+ * variable files are read verified from the chunk store, read back by TF's {@code RestoreV2} and
+ * assigned in one {@code Session.run}.
+ */
+public final class CheckpointRestorer
+{
+    private final ChunkStore chunks;
+
+    public CheckpointRestorer(ChunkStore chunks)
+    {
+        this.chunks = requireNonNull(chunks, "chunks is null");
+    }
+
+    /**
+     * Restores all variables for {@code FULL} and {@code STATE}, the weights for {@code WEIGHTS}. A
+     * mismatch leaves the model untouched.
+     *
+     * @return the checkpoint's trainer state, if it has one
+     * @throws ModelMismatchException naming the variable and both shapes
+     */
+    public Optional<TrainerState> restore(Manifest manifest, Model model)
+            throws IOException
+    {
+        checkMatches(manifest, model);
+        Path scratch = Files.createTempDirectory("cairn-restore-");
+        try {
+            for (Manifest.FileEntry file : manifest.files()) {
+                if (CheckpointFiles.isVariablesFile(file.path())) {
+                    Path target = CheckpointFiles.resolveInside(scratch, file.path());
+                    Files.createDirectories(target.getParent());
+                    try (OutputStream out = Files.newOutputStream(target)) {
+                        chunks.readFile(manifest, file, out);
+                    }
+                }
+            }
+            Map<String, Tensor> tensors = TfCheckpoints.read(scratch.resolve(CheckpointFiles.VARIABLES_PREFIX), manifest.variables());
+            try {
+                model.assign(tensors);
+            }
+            finally {
+                tensors.values().forEach(Tensor::close);
+            }
+        }
+        finally {
+            FileTrees.deleteQuietly(scratch);
+        }
+        return manifest.trainerStateIfPresent();
+    }
+
+    static void checkMatches(Manifest manifest, Model model)
+    {
+        Map<String, Manifest.VariableEntry> stored = new LinkedHashMap<>();
+        manifest.variables().forEach(variable -> stored.put(variable.name(), variable));
+        for (Manifest.VariableEntry variable : manifest.variables()) {
+            long[] storedShape = variable.shape().stream().mapToLong(Long::longValue).toArray();
+            ModelVariable target = model.variable(variable.name()).orElseThrow(() -> new ModelMismatchException(
+                    "Checkpoint " + describe(manifest) + " has variable " + variable.name() + " " + Arrays.toString(storedShape)
+                            + " that the model does not have; the model's variables are " + model.variables().stream().map(ModelVariable::name).toList()));
+            if (!Arrays.equals(target.shape(), storedShape) || !target.dtype().equals(variable.dtype())) {
+                throw new ModelMismatchException("Variable " + variable.name() + " has shape " + Arrays.toString(storedShape) + " " + variable.dtype()
+                        + " in checkpoint " + describe(manifest) + " but " + target.shapeString() + " " + target.dtype()
+                        + " in the model; build the model with the code that wrote the checkpoint");
+            }
+        }
+        for (ModelVariable variable : model.variables()) {
+            if (manifest.kind().variables().test(variable) && !stored.containsKey(variable.name())) {
+                throw new ModelMismatchException("Model variable " + variable.name() + " " + variable.shapeString() + " is not in checkpoint " + describe(manifest)
+                        + "; build the model with the code that wrote the checkpoint");
+            }
+        }
+    }
+}

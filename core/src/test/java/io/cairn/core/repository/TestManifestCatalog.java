@@ -1,0 +1,136 @@
+package io.cairn.core.repository;
+
+import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.store.MemoryCheckpointStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The commit protocol: a checkpoint exists exactly when its manifest does, and only the holder of the
+ * run's lease creates one.
+ */
+class TestManifestCatalog
+{
+    private static final int CHUNK = 4096;
+    private static final Duration TTL = Duration.ofSeconds(60);
+
+    private final MemoryCheckpointStore store = new MemoryCheckpointStore();
+    private final ChunkStore chunks = new ChunkStore(store, CHUNK, 2);
+    private final ManifestCatalog catalog = new ManifestCatalog(store);
+
+    @AfterEach
+    void close()
+    {
+        chunks.close();
+    }
+
+    @Test
+    void commitsUnderTheRunsLeaseAndListsByStep()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        catalog.commit(FileManifests.committable(chunks, "run-a", 20, bytes(1)), lease);
+        catalog.commit(FileManifests.committable(chunks, "run-a", 10, bytes(2)), lease);
+
+        assertThat(catalog.runs()).containsExactly("run-a");
+        assertThat(catalog.checkpoints("run-a")).extracting(Manifest::step).containsExactly(10L, 20L);
+        assertThat(catalog.latest("run-a")).map(Manifest::step).contains(20L);
+        // a second catalog reads what the first committed
+        assertThat(new ManifestCatalog(store).checkpoint("run-a", 10).files()).isEqualTo(catalog.checkpoint("run-a", 10).files());
+    }
+
+    @Test
+    void aRetriedCommitOfTheSameManifestSucceedsAndADifferentOneAtTheSameStepFails()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest committed = FileManifests.committable(chunks, "run-a", 80, bytes(1));
+        catalog.commit(committed, lease);
+        // what a client retrying a request whose first attempt landed does
+        catalog.commit(committed, lease);
+        Manifest other = new Manifest(committed.formatVersion(), committed.run(), committed.step(), committed.epoch(), committed.kind(),
+                "2030-01-01T00:00:00Z", committed.metrics(), committed.model(), committed.chunkSize(), committed.files(), committed.variables(), null);
+        assertThatThrownBy(() -> catalog.commit(other, lease))
+                .isInstanceOf(FileAlreadyExistsException.class)
+                .hasMessageContaining("already has a checkpoint at step " + committed.step());
+        assertThat(new ManifestCatalog(store).checkpoint(committed.run(), committed.step()).createdAt()).isEqualTo(committed.createdAt());
+    }
+
+    @Test
+    void aWriterThatLostItsLeaseCommitsNothing()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest manifest = FileManifests.committable(chunks, "run-a", 10, bytes(1));
+        lease.release();
+
+        assertThatThrownBy(() -> catalog.commit(manifest, lease))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("Lost the lease of run run-a")
+                .hasMessageContaining("step 10 was not committed");
+        assertThat(store.keys()).noneMatch(key -> key.startsWith(RepositoryLayout.checkpointsPrefix("run-a")));
+    }
+
+    @Test
+    void theLeaseOfOneRunCannotCommitAnother()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest manifest = FileManifests.committable(chunks, "run-b", 10, bytes(1));
+
+        assertThatThrownBy(() -> catalog.commit(manifest, lease))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("The lease of run run-a cannot commit a checkpoint of run run-b");
+        assertThat(catalog.runs()).containsExactly("run-a");
+        assertThat(catalog.checkpoints("run-b")).isEmpty();
+    }
+
+    @Test
+    void anInvalidManifestIsNeverCommitted()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest valid = FileManifests.committable(chunks, "run-a", 10, bytes(1));
+        Manifest.FileEntry file = valid.files().get(0);
+        // a chunk list one chunk short of the file's size
+        Manifest invalid = new Manifest(valid.formatVersion(), valid.run(), valid.step(), valid.epoch(), valid.kind(), valid.createdAt(), valid.metrics(),
+                valid.model(), valid.chunkSize(), List.of(new Manifest.FileEntry(file.path(), file.size(), file.sha256(), file.chunks().subList(1, file.chunks().size()))),
+                valid.variables(), null);
+
+        assertThatThrownBy(() -> catalog.commit(invalid, lease))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 3 chunks");
+        assertThat(catalog.checkpoints("run-a")).isEmpty();
+    }
+
+    @Test
+    void deletedManifestsLeaveTheListingAndTheCache()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest first = FileManifests.committable(chunks, "run-a", 10, bytes(1));
+        catalog.commit(first, lease);
+        catalog.commit(FileManifests.committable(chunks, "run-a", 20, bytes(2)), lease);
+
+        catalog.delete(List.of(first));
+
+        assertThat(catalog.checkpoints("run-a")).extracting(Manifest::step).containsExactly(20L);
+        assertThatThrownBy(() -> catalog.checkpoint("run-a", 10)).hasMessageContaining("Run run-a has no checkpoint at step 10");
+    }
+
+    // three chunks of seeded bytes
+    static byte[] bytes(long seed)
+    {
+        return FileManifests.randomBytes(2 * CHUNK + 100, seed);
+    }
+}
