@@ -10,7 +10,9 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 import static java.util.Objects.requireNonNull;
@@ -160,9 +162,9 @@ public final class Sequential
     {
         StringBuilder text = new StringBuilder("sequential ").append(inputs);
         for (Layer layer : layers) {
-            text.append(" -> dense(").append(layer.units()).append(", ").append(layer.activation().name().toLowerCase(java.util.Locale.ROOT)).append(')');
+            text.append(" -> dense(").append(layer.units()).append(", ").append(layer.activation().name().toLowerCase(Locale.ROOT)).append(')');
         }
-        return text.append(", ").append(loss.name().toLowerCase(java.util.Locale.ROOT)).append(", ").append(optimizer.name()).toString();
+        return text.append(", ").append(loss.name().toLowerCase(Locale.ROOT)).append(", ").append(optimizer.name()).toString();
     }
 
     private Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> output, Operand<TFloat32> labels)
@@ -199,7 +201,7 @@ public final class Sequential
     {
         return size -> {
             float[] values = new float[size];
-            java.util.Arrays.fill(values, value);
+            Arrays.fill(values, value);
             return values;
         };
     }
