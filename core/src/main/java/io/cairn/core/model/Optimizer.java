@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Builds the update ops of one training step. Every variable update depends on every gradient, so no
  * update can change a variable that a gradient still reads: runs are bit-identical run after run.
- * (tensorflow-framework's Adam races its beta-power updates against the apply ops; see NOTES.md.)
+ * (tensorflow-framework's Adam races its beta-power updates against the apply ops: identical runs
+ * ended in different states.)
  */
 public sealed interface Optimizer
 {

@@ -7,15 +7,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where things live in a repository (DESIGN.md, "Repository layout on any store"):
+ * Where things live in a repository (docs/architecture.md, "Repository layout on any store"):
  * <pre>
  * cairn-repository.json
  * chunks/&lt;2 hex&gt;/&lt;sha256&gt;
  * runs/&lt;run-id&gt;/checkpoints/&lt;step, 20 digits&gt;.json
  * runs/&lt;run-id&gt;/lease/&lt;generation, 20 digits&gt;
  * </pre>
- * The lease is a folder of numbered generations, not DESIGN.md's single blob, so that a takeover is
- * a create-if-absent (docs/design-changes.md).
+ * The lease is a folder of numbered generations, not a single blob, so that a takeover is a
+ * create-if-absent (docs/architecture.md says why).
  * Every name read back from the store is parsed and checked here before use.
  */
 public final class RepositoryLayout
