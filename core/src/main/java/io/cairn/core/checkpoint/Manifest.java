@@ -73,7 +73,7 @@ public record Manifest(
         /**
          * The tensor types a checkpoint may hold, by the names manifests use.
          */
-        public static final Set<String> DTYPES = Collections.unmodifiableSet(new TreeSet<>(Set.of("BOOL", "DOUBLE", "FLOAT", "HALF", "INT32", "INT64", "UINT8")));
+        public static final Set<String> DTYPES = Collections.unmodifiableSet(new TreeSet<>(Set.of("BFLOAT16", "BOOL", "DOUBLE", "FLOAT", "HALF", "INT32", "INT64", "UINT8")));
 
         public VariableEntry
         {

@@ -8,10 +8,10 @@ import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,11 +40,13 @@ public final class Model
 {
     private final Graph graph;
     private final Session session;
-    private final Operand<TFloat32> input;
-    private final Operand<TFloat32> labels;
-    private final Operand<TFloat32> output;
-    private final Operand<TFloat32> loss;
-    private final Optional<Operand<TFloat32>> accuracy;
+    private final Operand<?> input;
+    private final Operand<?> labels;
+    private final Operand<?> output;
+    private final Operand<? extends TNumber> loss;
+    private final Optional<Operand<? extends TNumber>> accuracy;
+    private final String inputKey;
+    private final String outputKey;
     private final Op trainOp;
     private final List<Op> initializers;
     private final List<InitialValue> initialValues;
@@ -56,12 +58,14 @@ public final class Model
     {
         this.graph = builder.graph;
         this.session = new Session(graph);
-        this.input = requireNonNull(builder.input, "input is not set");
-        this.labels = requireNonNull(builder.labels, "labels is not set");
-        this.output = requireNonNull(builder.output, "output is not set");
-        this.loss = requireNonNull(builder.loss, "loss is not set");
+        this.input = builder.input;
+        this.labels = builder.labels;
+        this.output = builder.output;
+        this.loss = builder.loss;
         this.accuracy = Optional.ofNullable(builder.accuracy);
-        this.trainOp = requireNonNull(builder.trainOp, "trainOp is not set");
+        this.trainOp = builder.trainOp;
+        this.inputKey = builder.inputKey;
+        this.outputKey = builder.outputKey;
         this.initializers = List.copyOf(builder.initializers);
         this.initialValues = List.copyOf(builder.initialValues);
         this.variables = List.copyOf(variables);
@@ -108,7 +112,7 @@ public final class Model
      * Runs one optimizer step on a batch and returns the batch's loss and accuracy, computed from
      * the weights before the update.
      */
-    public StepMetrics trainStep(TFloat32 batchInput, TFloat32 batchLabels)
+    public StepMetrics trainStep(Tensor batchInput, Tensor batchLabels)
     {
         return run(batchInput, batchLabels, true);
     }
@@ -123,12 +127,12 @@ public final class Model
     /**
      * Loss and accuracy on a batch without training.
      */
-    public StepMetrics evaluate(TFloat32 batchInput, TFloat32 batchLabels)
+    public StepMetrics evaluate(Tensor batchInput, Tensor batchLabels)
     {
         return run(batchInput, batchLabels, false);
     }
 
-    private StepMetrics run(TFloat32 batchInput, TFloat32 batchLabels, boolean train)
+    private StepMetrics run(Tensor batchInput, Tensor batchLabels, boolean train)
     {
         Session.Runner runner = session.runner()
                 .feed(input, batchInput)
@@ -139,26 +143,24 @@ public final class Model
         }
         accuracy.ifPresent(runner::fetch);
         try (Result result = runner.run()) {
-            float lossValue = ((TFloat32) result.get(0)).getFloat();
-            double accuracyValue = accuracy.isPresent() ? ((TFloat32) result.get(1)).getFloat() : Double.NaN;
+            double lossValue = FloatMatrices.scalar(result.get(0), "loss");
+            double accuracyValue = accuracy.isPresent() ? FloatMatrices.scalar(result.get(1), "accuracy") : Double.NaN;
             return new StepMetrics(lossValue, accuracyValue);
         }
     }
 
+    /**
+     * The model's output for a batch, for a model with a float matrix input and output.
+     */
     public float[][] predict(float[][] batchInput)
     {
+        if (input.type() != TFloat32.class || output.type() != TFloat32.class) {
+            throw new IllegalStateException("predict(float[][]) needs a FLOAT input and output; this model's input is " + input.asOutput().dataType()
+                    + " and its output " + output.asOutput().dataType() + ": run session() with tensors of those types instead");
+        }
         try (TFloat32 x = matrix(batchInput);
                 Result result = session.runner().feed(input, x).fetch(output).run()) {
-            TFloat32 y = (TFloat32) result.get(0);
-            int rows = (int) y.shape().get(0);
-            int columns = (int) y.shape().get(1);
-            float[][] values = new float[rows][columns];
-            for (int row = 0; row < rows; row++) {
-                for (int column = 0; column < columns; column++) {
-                    values[row][column] = y.getFloat(row, column);
-                }
-            }
-            return values;
+            return FloatMatrices.rows((TFloat32) result.get(0));
         }
     }
 
@@ -212,8 +214,8 @@ public final class Model
     public Signature servingSignature()
     {
         return Signature.builder(Signature.DEFAULT_KEY)
-                .input("x", input)
-                .output("y", output)
+                .input(inputKey, input)
+                .output(outputKey, output)
                 .build();
     }
 
@@ -254,20 +256,12 @@ public final class Model
 
     public static TFloat32 matrix(float[][] rows)
     {
-        int columns = rows.length == 0 ? 0 : rows[0].length;
-        float[] flat = new float[rows.length * columns];
-        for (int row = 0; row < rows.length; row++) {
-            if (rows[row].length != columns) {
-                throw new IllegalArgumentException("Row " + row + " has " + rows[row].length + " values, expected " + columns);
-            }
-            System.arraycopy(rows[row], 0, flat, row * columns, columns);
-        }
-        return matrix(flat, rows.length, columns);
+        return FloatMatrices.matrix(rows);
     }
 
     public static TFloat32 matrix(float[] flat, int rows, int columns)
     {
-        return TFloat32.tensorOf(Shape.of(rows, columns), DataBuffers.of(flat, true, false));
+        return FloatMatrices.matrix(flat, rows, columns);
     }
 
     /**
@@ -284,13 +278,15 @@ public final class Model
         private final Map<String, VariableEntry> variables = new LinkedHashMap<>();
         private final List<Op> initializers = new ArrayList<>();
         private final List<InitialValue> initialValues = new ArrayList<>();
-        private Operand<TFloat32> input;
-        private Operand<TFloat32> labels;
-        private Operand<TFloat32> output;
-        private Operand<TFloat32> loss;
-        private Operand<TFloat32> accuracy;
+        private Operand<?> input;
+        private Operand<?> labels;
+        private Operand<?> output;
+        private Operand<? extends TNumber> loss;
+        private Operand<? extends TNumber> accuracy;
         private Op trainOp;
         private String description = "custom";
+        private String inputKey = "x";
+        private String outputKey = "y";
 
         private Builder(Graph graph)
         {
@@ -298,31 +294,40 @@ public final class Model
             this.tf = Ops.create(graph);
         }
 
-        public Builder input(Operand<TFloat32> input)
+        /**
+         * The placeholder a batch of features is fed to, of any type.
+         */
+        public Builder input(Operand<?> input)
         {
             this.input = requireNonNull(input, "input is null");
             return this;
         }
 
-        public Builder labels(Operand<TFloat32> labels)
+        /**
+         * The placeholder a batch of labels is fed to, of any type.
+         */
+        public Builder labels(Operand<?> labels)
         {
             this.labels = requireNonNull(labels, "labels is null");
             return this;
         }
 
-        public Builder output(Operand<TFloat32> output)
+        public Builder output(Operand<?> output)
         {
             this.output = requireNonNull(output, "output is null");
             return this;
         }
 
-        public Builder loss(Operand<TFloat32> loss)
+        /**
+         * A numeric scalar: the batch's loss.
+         */
+        public Builder loss(Operand<? extends TNumber> loss)
         {
             this.loss = requireNonNull(loss, "loss is null");
             return this;
         }
 
-        public Builder accuracy(Operand<TFloat32> accuracy)
+        public Builder accuracy(Operand<? extends TNumber> accuracy)
         {
             this.accuracy = requireNonNull(accuracy, "accuracy is null");
             return this;
@@ -349,6 +354,28 @@ public final class Model
         {
             initialValues.add(new InitialValue(requireNonNull(assign, "assign is null"), requireNonNull(placeholder, "placeholder is null"), requireNonNull(value, "value is null")));
             return this;
+        }
+
+        /**
+         * The names of the input and output in the {@code serving_default} signature of {@code FULL}
+         * checkpoints and exported SavedModels; {@code x} and {@code y} unless set.
+         */
+        public Builder signature(String inputKey, String outputKey)
+        {
+            this.inputKey = checkSignatureKey(inputKey, "inputKey");
+            this.outputKey = checkSignatureKey(outputKey, "outputKey");
+            if (inputKey.equals(outputKey)) {
+                throw new IllegalArgumentException("The signature's input and output need different names, both are '" + inputKey + "'");
+            }
+            return this;
+        }
+
+        private static String checkSignatureKey(String key, String what)
+        {
+            if (key == null || !key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException(what + " must be a name of letters, digits and '_', not starting with a digit; got '" + key + "'");
+            }
+            return key;
         }
 
         public Builder description(String description)
@@ -378,8 +405,16 @@ public final class Model
             return this;
         }
 
+        /**
+         * @throws IllegalStateException naming the part that was never set
+         */
         public Model build()
         {
+            require(input, "input", "input(placeholder)");
+            require(labels, "labels", "labels(placeholder)");
+            require(output, "output", "output(operand)");
+            require(loss, "loss", "loss(scalar)");
+            require(trainOp, "train op", "trainOp(op)");
             if (variables.isEmpty()) {
                 throw new IllegalStateException("Model has no variables; register them with weight(...) and optimizerState(...)");
             }
@@ -403,6 +438,13 @@ public final class Model
                 built.add(ModelVariable.create(snapshotScope, restoreScope, entry.getKey(), variable, entry.getValue().role()));
             }
             return new Model(this, built);
+        }
+
+        private static void require(Object part, String name, String setter)
+        {
+            if (part == null) {
+                throw new IllegalStateException("The model has no " + name + ": call " + setter + " on Model.builder(graph) before build()");
+            }
         }
 
         Ops ops()

@@ -1,6 +1,7 @@
 package io.cairn.core.tf;
 
 import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
@@ -26,6 +27,7 @@ public final class TensorTypes
             DataType.DT_FLOAT, TFloat32.class,
             DataType.DT_DOUBLE, TFloat64.class,
             DataType.DT_HALF, TFloat16.class,
+            DataType.DT_BFLOAT16, TBfloat16.class,
             DataType.DT_INT32, TInt32.class,
             DataType.DT_INT64, TInt64.class,
             DataType.DT_UINT8, TUint8.class,
@@ -72,7 +74,7 @@ public final class TensorTypes
     {
         return switch (parse(name)) {
             case DT_DOUBLE, DT_INT64 -> 8;
-            case DT_HALF -> 2;
+            case DT_HALF, DT_BFLOAT16 -> 2;
             case DT_UINT8, DT_BOOL -> 1;
             default -> 4;
         };
