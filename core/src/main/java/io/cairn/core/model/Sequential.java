@@ -112,7 +112,7 @@ public final class Sequential
 
     private Model build(Graph graph)
     {
-        Model.Builder model = Model.builder(graph);
+        ModelBuilder model = Model.builder(graph);
         Ops tf = model.ops();
         SplittableRandom random = new SplittableRandom(seed);
         int outputs = layers.get(layers.size() - 1).units();
@@ -181,7 +181,7 @@ public final class Sequential
      * A variable set at {@link Model#initialize()} from values computed then (from the seed), fed
      * through a placeholder: the graph holds no copy of the initial weights.
      */
-    private static Variable<TFloat32> variable(Model.Builder model, Ops tf, String name, long[] shape, InitialValues initial, VariableRole role)
+    private static Variable<TFloat32> variable(ModelBuilder model, Ops tf, String name, long[] shape, InitialValues initial, VariableRole role)
     {
         Variable<TFloat32> variable = tf.withName(name).variable(Shape.of(shape), TFloat32.class);
         Placeholder<TFloat32> value = tf.withName(name + "_initial_value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));

@@ -94,7 +94,7 @@ class TestCustomGraphModel
             Variable<TFloat32> registered = tf.withName("registered").variable(Shape.of(1, 1), TFloat32.class);
             tf.withName("forgotten").variable(Shape.of(1), TFloat32.class);
             Operand<TFloat32> y = tf.linalg.matMul(x, registered);
-            Model.Builder builder = Model.builder(graph).input(x).labels(x).output(y).loss(tf.math.mean(y, tf.constant(new int[] {0, 1})))
+            ModelBuilder builder = Model.builder(graph).input(x).labels(x).output(y).loss(tf.math.mean(y, tf.constant(new int[] {0, 1})))
                     .trainOp(tf.noOp()).weight(registered);
             assertThatThrownBy(builder::build)
                     .isInstanceOf(IllegalArgumentException.class)
