@@ -35,7 +35,7 @@ public final class CheckpointRepository
         implements AutoCloseable
 {
     /**
-     * Chunks per upload thread default, and the thread count of readers.
+     * Chunks transferred in parallel when the caller does not say.
      */
     public static final int DEFAULT_TRANSFER_THREADS = 4;
 
@@ -186,6 +186,19 @@ public final class CheckpointRepository
             throws IOException
     {
         new CheckpointExporter(chunks).materialize(manifest, directory);
+    }
+
+    /**
+     * Writes a {@code FULL} checkpoint as exactly a SavedModel directory, verified while read, for
+     * TensorFlow's loaders and TF Serving. Its trainer state stays in the manifest
+     * ({@link Manifest#trainerState()}).
+     *
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}
+     */
+    public void exportSavedModel(Manifest manifest, Path directory)
+            throws IOException
+    {
+        new CheckpointExporter(chunks).exportSavedModel(manifest, directory);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cairn.core.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.internal.FileTrees;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.train.TrainerState;
@@ -36,6 +37,15 @@ public final class CheckpointExporter
     public void materialize(Manifest manifest, Path directory)
             throws IOException
     {
+        writeFiles(manifest, directory);
+        if (manifest.trainerState() != null) {
+            Files.write(directory.resolve(CheckpointFiles.TRAINER_STATE), trainerStateJson(manifest.trainerState()));
+        }
+    }
+
+    private void writeFiles(Manifest manifest, Path directory)
+            throws IOException
+    {
         for (Manifest.FileEntry file : manifest.files()) {
             Path target = CheckpointFiles.resolveInside(directory, file.path());
             Files.createDirectories(target.getParent());
@@ -43,9 +53,23 @@ public final class CheckpointExporter
                 chunks.readFile(manifest, file, out);
             }
         }
-        if (manifest.trainerState() != null) {
-            Files.write(directory.resolve(CheckpointFiles.TRAINER_STATE), trainerStateJson(manifest.trainerState()));
+    }
+
+    /**
+     * Writes a {@code FULL} checkpoint as exactly a SavedModel directory ({@code saved_model.pb} and
+     * {@code variables/}), which TensorFlow's loaders and TF Serving read. The trainer state is not
+     * part of a SavedModel; it stays in the manifest.
+     *
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}
+     */
+    public void exportSavedModel(Manifest manifest, Path directory)
+            throws IOException
+    {
+        if (manifest.kind() != SaveKind.FULL) {
+            throw new IllegalArgumentException("Checkpoint " + ChunkStore.describe(manifest) + " is " + manifest.kind()
+                    + ", not a SavedModel: only FULL checkpoints are; materialize it as TF checkpoint files instead");
         }
+        writeFiles(manifest, directory);
     }
 
     /**

@@ -14,12 +14,14 @@ import org.tensorflow.Tensor;
 import org.tensorflow.types.TFloat32;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,6 +84,35 @@ class TestCheckpointer
                 }
                 assertThat(sum).isCloseTo(1.0, within(1e-5));
             }
+        }
+    }
+
+    @Test
+    void exportSavedModelWritesExactlyASavedModelAndRefusesOtherKinds(@TempDir Path out)
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(80), SaveKind.FULL, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            Manifest full = repository.checkpoints().get(0);
+            assertThat(full.trainerState()).isNotNull();
+            repository.exportSavedModel(full, out);
+            try (Stream<Path> files = Files.walk(out)) {
+                assertThat(files.filter(Files::isRegularFile).map(file -> out.relativize(file).toString()))
+                        .containsExactlyInAnyOrder("saved_model.pb", "variables/variables.index", "variables/variables.data-00000-of-00001");
+            }
+            try (SavedModelBundle bundle = SavedModelBundle.load(out.toString(), "serve")) {
+                assertThat(bundle.function("serving_default").signature().inputNames()).containsExactly("x");
+            }
+        }
+        MemoryCheckpointStore weightsStore = new MemoryCheckpointStore();
+        SeedTraining.train(weightsStore, SavePolicies.everySteps(80), SaveKind.WEIGHTS, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(weightsStore)) {
+            Manifest weights = repository.checkpoints().get(0);
+            assertThatThrownBy(() -> repository.exportSavedModel(weights, out.resolve("weights")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is WEIGHTS, not a SavedModel");
+            assertThat(out.resolve("weights")).doesNotExist();
         }
     }
 
