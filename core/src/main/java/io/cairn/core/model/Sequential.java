@@ -38,6 +38,7 @@ public final class Sequential
     private Loss loss = Loss.CATEGORICAL_CROSSENTROPY;
     private Optimizer optimizer = Optimizer.adam(0.001);
     private long seed = 42;
+    private int frozenLayers;
 
     private Sequential(int inputs)
     {
@@ -95,10 +96,27 @@ public final class Sequential
         return this;
     }
 
+    /**
+     * Freezes the first {@code layers} dense layers: training leaves their kernels and biases as they
+     * are (restored from a checkpoint, say) and gives them no optimizer slots. They are still model
+     * weights, saved with every checkpoint; unchanged, they cost no new bytes after their first save.
+     */
+    public Sequential freeze(int layers)
+    {
+        if (layers < 0) {
+            throw new IllegalArgumentException("frozen layers must not be negative, got " + layers);
+        }
+        this.frozenLayers = layers;
+        return this;
+    }
+
     public Model build()
     {
         if (layers.isEmpty()) {
             throw new IllegalStateException("A Sequential model needs at least one dense layer");
+        }
+        if (frozenLayers >= layers.size()) {
+            throw new IllegalStateException("Cannot freeze " + frozenLayers + " of " + layers.size() + " dense layers: at least the last one must train");
         }
         Graph graph = new Graph();
         try {
@@ -120,6 +138,7 @@ public final class Sequential
         Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, inputs)));
         Placeholder<TFloat32> y = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, outputs)));
 
+        // the variables training updates: every layer's but the frozen ones'
         List<Variable<TFloat32>> weights = new ArrayList<>();
         Operand<TFloat32> activations = x;
         Operand<TFloat32> logits = x;
@@ -129,8 +148,10 @@ public final class Sequential
             String prefix = "dense_" + (i + 1);
             Variable<TFloat32> kernel = variable(model, tf, prefix + "_kernel", new long[] {fanIn, layer.units()}, glorotUniform(random.split().nextLong(), fanIn, layer.units()), VariableRole.WEIGHT);
             Variable<TFloat32> bias = variable(model, tf, prefix + "_bias", new long[] {layer.units()}, filled(0f), VariableRole.WEIGHT);
-            weights.add(kernel);
-            weights.add(bias);
+            if (i >= frozenLayers) {
+                weights.add(kernel);
+                weights.add(bias);
+            }
             logits = tf.nn.biasAdd(tf.linalg.matMul(activations, kernel), bias);
             activations = layer.activation().apply(tf, logits);
             fanIn = layer.units();
@@ -163,6 +184,9 @@ public final class Sequential
         StringBuilder text = new StringBuilder("sequential ").append(inputs);
         for (Layer layer : layers) {
             text.append(" -> dense(").append(layer.units()).append(", ").append(layer.activation().name().toLowerCase(Locale.ROOT)).append(')');
+        }
+        if (frozenLayers > 0) {
+            text.append(", first ").append(frozenLayers).append(frozenLayers == 1 ? " layer" : " layers").append(" frozen");
         }
         return text.append(", ").append(loss.name().toLowerCase(Locale.ROOT)).append(", ").append(optimizer.name()).toString();
     }
