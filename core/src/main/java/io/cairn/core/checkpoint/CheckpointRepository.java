@@ -168,6 +168,19 @@ public final class CheckpointRepository
     }
 
     /**
+     * Restores only the model weights of a checkpoint of any kind into a model, as fine-tuning from
+     * another run starts; the model's optimizer state (which may differ, e.g. with frozen layers) is
+     * left as it is. Every weight's type and shape is checked first.
+     *
+     * @throws ModelMismatchException naming the weight and both shapes
+     */
+    public void restoreWeights(Manifest manifest, Model model)
+            throws IOException
+    {
+        new CheckpointRestorer(chunks).restoreWeights(manifest, model);
+    }
+
+    /**
      * Streams one file of a checkpoint, verifying every chunk's hash and the whole file's.
      *
      * @throws CorruptCheckpointException naming the file and chunk on a mismatch or a missing chunk

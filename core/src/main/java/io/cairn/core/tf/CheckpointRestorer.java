@@ -3,9 +3,11 @@ package io.cairn.core.tf;
 import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.ModelMismatchException;
+import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.internal.FileTrees;
 import io.cairn.core.model.Model;
 import io.cairn.core.model.ModelVariable;
+import io.cairn.core.model.VariableRole;
 import io.cairn.core.repository.CheckpointFiles;
 import io.cairn.core.repository.ChunkStore;
 import io.cairn.core.train.TrainerState;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,6 +51,29 @@ public final class CheckpointRestorer
             throws IOException
     {
         checkMatches(manifest, model);
+        assign(manifest, manifest.variables(), model);
+        return manifest.trainerStateIfPresent();
+    }
+
+    /**
+     * Restores only the model weights of a checkpoint of any kind, as fine-tuning starts: the model's
+     * optimizer state (which may differ, e.g. with frozen layers) is left as it is.
+     *
+     * @throws ModelMismatchException naming the weight and both shapes
+     */
+    public void restoreWeights(Manifest manifest, Model model)
+            throws IOException
+    {
+        List<Manifest.VariableEntry> weights = manifest.variables().stream()
+                .filter(variable -> VariableRole.fromJsonName(variable.role()) == VariableRole.WEIGHT)
+                .toList();
+        checkMatches(manifest, weights, model, SaveKind.WEIGHTS);
+        assign(manifest, weights, model);
+    }
+
+    private void assign(Manifest manifest, List<Manifest.VariableEntry> variables, Model model)
+            throws IOException
+    {
         Path scratch = Files.createTempDirectory("cairn-restore-");
         try {
             for (Manifest.FileEntry file : manifest.files()) {
@@ -59,7 +85,7 @@ public final class CheckpointRestorer
                     }
                 }
             }
-            Map<String, Tensor> tensors = TfCheckpoints.read(scratch.resolve(CheckpointFiles.VARIABLES_PREFIX), manifest.variables());
+            Map<String, Tensor> tensors = TfCheckpoints.read(scratch.resolve(CheckpointFiles.VARIABLES_PREFIX), variables);
             try {
                 model.assign(tensors);
             }
@@ -70,14 +96,22 @@ public final class CheckpointRestorer
         finally {
             FileTrees.deleteQuietly(scratch);
         }
-        return manifest.trainerStateIfPresent();
     }
 
     static void checkMatches(Manifest manifest, Model model)
     {
+        checkMatches(manifest, manifest.variables(), model, manifest.kind());
+    }
+
+    /**
+     * Every stored variable must exist in the model with its type and shape, and every model variable
+     * the kind holds must be stored.
+     */
+    private static void checkMatches(Manifest manifest, List<Manifest.VariableEntry> variables, Model model, SaveKind kind)
+    {
         Map<String, Manifest.VariableEntry> stored = new LinkedHashMap<>();
-        manifest.variables().forEach(variable -> stored.put(variable.name(), variable));
-        for (Manifest.VariableEntry variable : manifest.variables()) {
+        variables.forEach(variable -> stored.put(variable.name(), variable));
+        for (Manifest.VariableEntry variable : variables) {
             long[] storedShape = variable.shape().stream().mapToLong(Long::longValue).toArray();
             ModelVariable target = model.variable(variable.name()).orElseThrow(() -> new ModelMismatchException(
                     "Checkpoint " + describe(manifest) + " has variable " + variable.name() + " " + Arrays.toString(storedShape)
@@ -89,7 +123,7 @@ public final class CheckpointRestorer
             }
         }
         for (ModelVariable variable : model.variables()) {
-            if (manifest.kind().variables().test(variable) && !stored.containsKey(variable.name())) {
+            if (kind.variables().test(variable) && !stored.containsKey(variable.name())) {
                 throw new ModelMismatchException("Model variable " + variable.name() + " " + variable.shapeString() + " is not in checkpoint " + describe(manifest)
                         + "; build the model with the code that wrote the checkpoint");
             }

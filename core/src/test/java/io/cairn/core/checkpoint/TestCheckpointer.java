@@ -117,6 +117,31 @@ class TestCheckpointer
     }
 
     @Test
+    void aFineTuneStartsFromAnotherRunsWeightsWhateverItsOptimizerState()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(80), SaveKind.STATE, CheckpointerOptions.defaults(), false, Optional.empty());
+        float[][] probe = new float[2][100];
+        probe[1][3] = 1;
+        try (CheckpointRepository repository = CheckpointRepository.open(store);
+                Model trained = SeedTraining.model();
+                Model frozen = Sequential.mlp(100, 10, 5).freeze(1).seed(7).build()) {
+            Manifest state = repository.checkpoints().get(repository.checkpoints().size() - 1);
+            repository.restore(state, trained);
+            frozen.initialize();
+            assertThat(frozen.predict(probe)).isNotEqualTo(trained.predict(probe));
+
+            // the STATE checkpoint holds Adam slots of the first layer, which the frozen model has not
+            assertThatThrownBy(() -> repository.restore(state, frozen))
+                    .isInstanceOf(ModelMismatchException.class)
+                    .hasMessageContaining("dense_1_kernel_m");
+            repository.restoreWeights(state, frozen);
+            assertThat(frozen.predict(probe)).isDeepEqualTo(trained.predict(probe));
+        }
+    }
+
+    @Test
     void sameSeedGivesIdenticalVariableFiles()
             throws IOException
     {
