@@ -56,6 +56,7 @@ public final class Checkpointer
     private final String run;
     private final Optional<Manifest> resumedFrom;
     private final LeaseKeeper leaseKeeper;
+    private final UploadSession session = new UploadSession();
     private final CheckpointWriter writer;
     private final RunRetention retention;
     private final SavePipeline pipeline;
@@ -73,7 +74,6 @@ public final class Checkpointer
         this.options = requireNonNull(options, "options is null");
         this.run = requireNonNull(run, "run is null");
         this.resumedFrom = requireNonNull(resumedFrom, "resumedFrom is null");
-        UploadSession session = new UploadSession();
         this.writer = new CheckpointWriter(model, repository.chunks(), session);
         this.retention = new RunRetention(run, options.retention(), repository.catalog(), repository.collector(), session, resumedFrom);
         this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(),
@@ -239,7 +239,11 @@ public final class Checkpointer
         lastSavedStep = state.step();
         String createdAt = options.clock().instant().toString();
         try {
-            pipeline.submit(state.step(), slot, running -> commit(writer.write(run, kind, state, savedMetrics, createdAt, snapshot, running::releaseMemory)), options.sync());
+            pipeline.submit(state.step(), slot, running -> {
+                long written = session.bytesWritten();
+                Manifest manifest = writer.write(run, kind, state, savedMetrics, createdAt, snapshot, running::releaseMemory);
+                commit(manifest, session.bytesWritten() - written);
+            }, options.sync());
         }
         catch (IllegalStateException e) {
             snapshot.close();
@@ -250,11 +254,12 @@ public final class Checkpointer
         }
     }
 
-    private void commit(Manifest manifest)
+    private void commit(Manifest manifest, long chunkBytesAdded)
             throws IOException
     {
+        int manifestBytes;
         try {
-            repository.catalog().commit(manifest, leaseKeeper.lease());
+            manifestBytes = repository.catalog().commit(manifest, leaseKeeper.lease());
         }
         catch (FileAlreadyExistsException e) {
             Manifest existing = repository.checkpoint(run, manifest.step());
@@ -266,7 +271,7 @@ public final class Checkpointer
             log.info("Run {} already has step {}; keeping the committed checkpoint", run, manifest.step());
             return;
         }
-        timings.committed(manifest.step());
+        timings.committed(new CommittedSave(manifest.step(), manifest.kind(), manifest.bytes(), chunkBytesAdded + manifestBytes));
         retention.committed(manifest.step());
         listeners.forEach(listener -> listener.onCommitted(manifest));
         try {
@@ -296,7 +301,15 @@ public final class Checkpointer
      */
     public List<Long> committedSteps()
     {
-        return timings.committedSteps();
+        return timings.committed().stream().map(CommittedSave::step).toList();
+    }
+
+    /**
+     * The saves this checkpointer committed, in order, with the bytes each added to the repository.
+     */
+    public List<CommittedSave> committedSaves()
+    {
+        return timings.committed();
     }
 
     /**

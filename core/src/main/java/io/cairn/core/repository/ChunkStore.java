@@ -150,6 +150,7 @@ public final class ChunkStore
         String key = RepositoryLayout.chunkKey(hash);
         if (!session.askBeforeWriting() || !store.exists(key)) {
             store.write(key, new ByteArrayInputStream(chunk), chunk.length);
+            session.wrote(chunk.length);
         }
         session.stored(hash);
     }

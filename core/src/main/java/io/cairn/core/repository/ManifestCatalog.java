@@ -127,10 +127,11 @@ public final class ManifestCatalog
      * Commits a checkpoint: creates its manifest if absent, under the run's lease. After this returns
      * the checkpoint exists; if it throws, it does not.
      *
+     * @return the bytes of manifest written: 0 when a retried request found its own manifest
      * @throws CheckpointException if the lease is not this run's or is no longer valid
      * @throws FileAlreadyExistsException if the run already has a different checkpoint at that step
      */
-    public void commit(Manifest manifest, RunLease lease)
+    public int commit(Manifest manifest, RunLease lease)
             throws IOException
     {
         requireNonNull(lease, "lease is null");
@@ -152,8 +153,11 @@ public final class ManifestCatalog
             if (!Arrays.equals(readIfPresent(key), json)) {
                 throw new FileAlreadyExistsException(key, null, "Run " + manifest.run() + " already has a checkpoint at step " + manifest.step());
             }
+            cache.put(key, manifest);
+            return 0;
         }
         cache.put(key, manifest);
+        return json.length;
     }
 
     /**

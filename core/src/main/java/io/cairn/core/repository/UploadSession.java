@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one run's uploads know about the repository's chunks, owned by that run. A run's first save
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UploadSession
 {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final AtomicLong bytesWritten = new AtomicLong();
     private volatile boolean askBeforeWriting = true;
 
     /**
@@ -42,6 +44,19 @@ public final class UploadSession
     void stored(String hash)
     {
         known.add(hash);
+    }
+
+    void wrote(int bytes)
+    {
+        bytesWritten.addAndGet(bytes);
+    }
+
+    /**
+     * Bytes of chunks this session wrote to the store so far: what its saves added to the repository.
+     */
+    public long bytesWritten()
+    {
+        return bytesWritten.get();
     }
 
     /**

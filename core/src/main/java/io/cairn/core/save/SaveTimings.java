@@ -1,5 +1,7 @@
 package io.cairn.core.save;
 
+import io.cairn.core.checkpoint.CommittedSave;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,13 +11,13 @@ import java.util.List;
  */
 public final class SaveTimings
 {
-    private final List<Long> committed = Collections.synchronizedList(new ArrayList<>());
+    private final List<CommittedSave> committed = Collections.synchronizedList(new ArrayList<>());
     private final List<Double> stallMillis = Collections.synchronizedList(new ArrayList<>());
     private final List<Double> snapshotMillis = Collections.synchronizedList(new ArrayList<>());
 
-    public void committed(long step)
+    public void committed(CommittedSave save)
     {
-        committed.add(step);
+        committed.add(save);
     }
 
     public void stalled(long startedNanos)
@@ -28,7 +30,7 @@ public final class SaveTimings
         snapshotMillis.add((System.nanoTime() - startedNanos) / 1e6);
     }
 
-    public List<Long> committedSteps()
+    public List<CommittedSave> committed()
     {
         return copy(committed);
     }

@@ -17,9 +17,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -138,6 +140,37 @@ class TestCheckpointer
                     .hasMessageContaining("dense_1_kernel_m");
             repository.restoreWeights(state, frozen);
             assertThat(frozen.predict(probe)).isDeepEqualTo(trained.predict(probe));
+        }
+    }
+
+    @Test
+    void eachSaveReportsTheBytesItAddedToTheRepository()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.Outcome outcome = SeedTraining.train(store, SavePolicies.everySteps(40), SaveKind.FULL, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            List<Manifest> checkpoints = repository.checkpoints();
+            assertThat(outcome.saves()).extracting(CommittedSave::step).containsExactly(40L, 80L, 120L, 160L);
+            // what each save added: the chunks no earlier checkpoint references, and its manifest
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < checkpoints.size(); i++) {
+                Manifest manifest = checkpoints.get(i);
+                long added = store.readAllBytes(RepositoryLayout.manifestKey(manifest.run(), manifest.step())).length;
+                for (Manifest.FileEntry file : manifest.files()) {
+                    for (String chunk : file.chunks()) {
+                        if (seen.add(chunk)) {
+                            added += store.readAllBytes(RepositoryLayout.chunkKey(chunk)).length;
+                        }
+                    }
+                }
+                CommittedSave save = outcome.saves().get(i);
+                assertThat(save.kind()).isEqualTo(SaveKind.FULL);
+                assertThat(save.bytes()).isEqualTo(manifest.bytes());
+                assertThat(save.bytesAdded()).as("bytes added by step " + manifest.step()).isEqualTo(added);
+            }
+            long graph = checkpoints.get(0).file(CheckpointFiles.SAVED_MODEL_PB).orElseThrow().size();
+            assertThat(outcome.saves().get(1).bytesAdded()).isLessThan(outcome.saves().get(1).bytes() - graph + 4096);
         }
     }
 
