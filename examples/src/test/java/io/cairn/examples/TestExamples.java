@@ -1,12 +1,16 @@
 package io.cairn.examples;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.CommittedSave;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,6 +74,54 @@ class TestExamples
         assertThat(result.replicaAlwaysMatched()).isTrue();
         assertThat(result.keptSteps()).containsExactly(24L, 32L);
         assertThat(manifests()).hasSize(2);
+    }
+
+    @Test
+    void resumeAfterAnInterruptionMidEpochEndsBitIdentical()
+            throws IOException
+    {
+        ResumeAfterInterruption.Result result = ResumeAfterInterruption.run(storeUri());
+
+        // step 73 is batch 9 of the third epoch
+        assertThat(result.resumedFrom().step()).isEqualTo(73L);
+        assertThat(result.resumedFrom().epoch()).isEqualTo(2);
+        assertThat(result.resumedFrom().batchInEpoch()).isEqualTo(9);
+        assertThat(result.resumedHash()).matches("[0-9a-f]{64}").isEqualTo(result.uninterruptedHash());
+        assertThat(result.identical()).isTrue();
+    }
+
+    @Test
+    void aFineTuneWithAFrozenLayerAddsOnlyWhatChanged()
+            throws IOException
+    {
+        FineTune.Result result = FineTune.run(storeUri());
+
+        assertThat(result.parentSave().step()).isEqualTo(32L);
+        assertThat(result.saves()).extracting(CommittedSave::step).containsExactly(50L, 100L, 150L);
+        for (CommittedSave save : result.saves()) {
+            // B has no optimizer slots for the frozen layer: its full save is under half of A's
+            assertThat(save.bytes()).isLessThan(result.parentSave().bytes() / 2);
+            assertThat(save.bytesAdded()).as("step " + save.step()).isLessThan(save.bytes() / 2);
+        }
+        // after the first, a save adds the changed layers' bytes only
+        assertThat(result.saves().get(2).bytesAdded()).isLessThan(result.saves().get(2).bytes() * 2 / 5);
+    }
+
+    @Test
+    void theLauncherListsEveryExample()
+            throws Exception
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            Examples.main(new String[] {"--list"});
+        }
+        finally {
+            System.setOut(original);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("full-saves", "weight-saves", "callback-saves", "continual-learning", "resume", "fine-tune");
     }
 
     @Test
