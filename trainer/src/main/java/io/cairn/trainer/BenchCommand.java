@@ -76,24 +76,17 @@ final class BenchCommand
     public Integer call()
             throws Exception
     {
-        ModelSpec model = training.modelSpec();
-        int epochs = training.epochs();
-        int batch = training.batch();
-        if (saveEverySteps <= 0) {
-            throw new IllegalArgumentException("--save-every-steps must be at least 1, got " + saveEverySteps);
-        }
-        if (loads < 1) {
-            throw new IllegalArgumentException("--loads must be at least 1, got " + loads);
-        }
-        Dataset dataset = training.dataSpec().load(model, training.seed);
-        Run run = new Run(model, dataset, epochs, batch, training.seed);
+        training.check();
+        UsageException.checkAtLeastOne("--save-every-steps", saveEverySteps);
+        UsageException.checkAtLeastOne("--loads", loads);
+        Run run = new Run(training.model, training.data.load(training.model, training.seed), training.epochs, training.batch, training.seed);
         String prefix = "bench-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
 
         // warm up the JIT and TF once, unreported, so the first case is not penalised
         run.fit(List.of(), 1);
 
         List<Map<String, Object>> results = new ArrayList<>();
-        results.add(result("no saves", run.fit(List.of(), epochs), List.of(), 0, 0, List.of()));
+        results.add(result("no saves", run.fit(List.of(), run.epochs()), List.of(), 0, 0, List.of()));
         results.add(savedModelExports(run));
         results.add(cairn(run, SaveKind.FULL, true, prefix + "-full-sync"));
         results.add(cairn(run, SaveKind.FULL, false, prefix + "-full"));
@@ -108,10 +101,10 @@ final class BenchCommand
         }
         if (json) {
             Map<String, Object> document = new LinkedHashMap<>();
-            document.put("model", model.toString());
-            document.put("data", training.dataSpec().toString());
-            document.put("epochs", epochs);
-            document.put("batch", batch);
+            document.put("model", training.model.toString());
+            document.put("data", training.data.toString());
+            document.put("epochs", run.epochs());
+            document.put("batch", run.batch());
             document.put("saveEverySteps", saveEverySteps);
             document.put("cases", results);
             Json.print(console.out(), document);

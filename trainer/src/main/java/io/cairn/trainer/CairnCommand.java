@@ -62,7 +62,9 @@ public final class CairnCommand
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
             String command = exception.getCommandLine().getCommandName();
             String help = command.equals("cairn") ? "cairn --help" : "cairn " + command + " --help";
-            err.println(prefix(exception.getCommandLine()) + oneLine(exception.getMessage()) + " (see '" + help + "')");
+            // a converter's message names its flag already
+            String message = exception.getCause() instanceof Converters.InvalidValue invalid ? invalid.getMessage() : exception.getMessage();
+            err.println(prefix(exception.getCommandLine()) + oneLine(message) + " (see '" + help + "')");
             return USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
@@ -82,7 +84,7 @@ public final class CairnCommand
         if (cause instanceof CorruptCheckpointException) {
             return FAILED;
         }
-        if (cause instanceof IllegalArgumentException || cause instanceof ModelMismatchException || cause instanceof FileNotFoundException
+        if (cause instanceof UsageException || cause instanceof IllegalArgumentException || cause instanceof ModelMismatchException || cause instanceof FileNotFoundException
                 || cause instanceof MalformedDataException || cause instanceof CommandLine.ParameterException) {
             return USAGE;
         }
