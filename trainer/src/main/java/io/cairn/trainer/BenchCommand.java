@@ -15,6 +15,8 @@ import io.cairn.core.train.FitResult;
 import io.cairn.core.train.Trainer;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
+import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.JsonPrinter;
 import org.tensorflow.SavedModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +86,7 @@ final class BenchCommand
         // warm up the JIT and TF once, unreported, so the first case is not penalised
         run.fit(List.of(), 1);
 
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<JsonDocuments.BenchCase> results = new ArrayList<>();
         results.add(result("no saves", run.fit(List.of(), run.epochs()), List.of(), 0, 0, List.of()));
         results.add(savedModelExports(run));
         results.add(cairn(run, SaveKind.FULL, true, prefix + "-full-sync"));
@@ -95,24 +96,17 @@ final class BenchCommand
 
         console.err().printf(Locale.ROOT, "%-34s %8s %10s %12s %12s %14s %14s %12s%n", "CASE", "SAVES", "TRAIN s", "STALL med ms", "STALL p95 ms", "WRITTEN bytes", "STORED bytes",
                 "LOAD med ms");
-        for (Map<String, Object> row : results) {
-            console.err().printf(Locale.ROOT, "%-34s %8d %10.3f %12.2f %12.2f %14d %14d %12.2f%n", row.get("case"), row.get("saves"), row.get("trainSeconds"),
-                    row.get("stallMedianMillis"), row.get("stallP95Millis"), row.get("logicalBytes"), row.get("storedBytes"), row.get("loadMedianMillis"));
+        for (JsonDocuments.BenchCase row : results) {
+            console.err().printf(Locale.ROOT, "%-34s %8d %10.3f %12.2f %12.2f %14d %14d %12.2f%n", row.name(), row.saves(), row.trainSeconds(),
+                    row.stallMedianMillis(), row.stallP95Millis(), row.logicalBytes(), row.storedBytes(), row.loadMedianMillis());
         }
         if (json) {
-            Map<String, Object> document = new LinkedHashMap<>();
-            document.put("model", training.model.toString());
-            document.put("data", training.data.toString());
-            document.put("epochs", run.epochs());
-            document.put("batch", run.batch());
-            document.put("saveEverySteps", saveEverySteps);
-            document.put("cases", results);
-            Json.print(console.out(), document);
+            JsonPrinter.print(console.out(), new JsonDocuments.BenchReport(training.model.toString(), training.data.toString(), run.epochs(), run.batch(), saveEverySteps, results));
         }
         return CairnCommand.OK;
     }
 
-    private Map<String, Object> savedModelExports(Run run)
+    private JsonDocuments.BenchCase savedModelExports(Run run)
             throws IOException
     {
         Path directory = Files.createTempDirectory("cairn-bench-savedmodel-");
@@ -161,7 +155,7 @@ final class BenchCommand
         }
     }
 
-    private Map<String, Object> cairn(Run run, SaveKind kind, boolean sync, String name)
+    private JsonDocuments.BenchCase cairn(Run run, SaveKind kind, boolean sync, String name)
             throws IOException
     {
         String uri = child(store, name);
@@ -213,18 +207,10 @@ final class BenchCommand
         }
     }
 
-    private static Map<String, Object> result(String name, FitResult fit, List<Double> stalls, long logicalBytes, long storedBytes, List<Double> loadMillis)
+    private static JsonDocuments.BenchCase result(String name, FitResult fit, List<Double> stalls, long logicalBytes, long storedBytes, List<Double> loadMillis)
     {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("case", name);
-        row.put("saves", stalls.size());
-        row.put("trainSeconds", fit.trainSeconds());
-        row.put("stallMedianMillis", TrainingRun.percentile(stalls, 0.5));
-        row.put("stallP95Millis", TrainingRun.percentile(stalls, 0.95));
-        row.put("logicalBytes", logicalBytes);
-        row.put("storedBytes", storedBytes);
-        row.put("loadMedianMillis", TrainingRun.percentile(loadMillis, 0.5));
-        return row;
+        return new JsonDocuments.BenchCase(name, stalls.size(), fit.trainSeconds(), TrainingRun.percentile(stalls, 0.5), TrainingRun.percentile(stalls, 0.95),
+                logicalBytes, storedBytes, TrainingRun.percentile(loadMillis, 0.5));
     }
 
     /**
