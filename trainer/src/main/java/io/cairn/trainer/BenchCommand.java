@@ -9,10 +9,10 @@ import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.checkpoint.SavePolicies;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.model.Model;
+import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
 import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.FitResult;
-import io.cairn.core.train.Trainer;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
 import io.cairn.trainer.json.JsonDocuments;
@@ -136,7 +136,7 @@ final class BenchCommand
                     exports.add(target);
                 }
             };
-            FitResult result = new Trainer(trained).fit(run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()), List.of(export));
+            FitResult result = TrainingRun.fit(trained, run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()), List.of(export));
             long bytes = treeSize(directory);
             List<Double> loadMillis = new ArrayList<>();
             if (!exports.isEmpty()) {
@@ -159,12 +159,12 @@ final class BenchCommand
             throws IOException
     {
         String uri = child(store, name);
-        try (CheckpointRepository repository = CheckpointRepository.create(CheckpointStores.discover().open(uri));
+        try (CheckpointRepository repository = CheckpointRepository.create(open(uri));
                 Model trained = run.model().build(run.seed())) {
             Checkpointer checkpointer = Checkpointer.startRun(repository, trained, CheckpointerOptions.defaults().withSync(sync));
             FitResult result;
             try (checkpointer) {
-                result = new Trainer(trained).fit(run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()),
+                result = TrainingRun.fit(trained, run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()),
                         List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(saveEverySteps), kind, false)));
                 checkpointer.awaitPending();
             }
@@ -194,6 +194,17 @@ final class BenchCommand
         }
     }
 
+    private static CheckpointStore open(String uri)
+            throws IOException
+    {
+        try {
+            return CheckpointStores.discover().open(uri);
+        }
+        catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+
     /**
      * The training every case repeats.
      */
@@ -202,7 +213,7 @@ final class BenchCommand
         FitResult fit(List<TrainingCallback> callbacks, int epochCount)
         {
             try (Model trained = model.build(seed)) {
-                return new Trainer(trained).fit(data, FitOptions.of(epochCount, batch, seed), callbacks);
+                return TrainingRun.fit(trained, data, FitOptions.of(epochCount, batch, seed), callbacks);
             }
         }
     }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -38,14 +39,25 @@ final class ExportCommand
             throws Exception
     {
         try (CheckpointRepository opened = repository.open();
-                CheckpointStore target = CheckpointStores.discover().open(to)) {
+                CheckpointStore target = openTarget()) {
             Manifest manifest = repository.checkpoint(opened, selection.step());
             if (!target.list("").isEmpty()) {
-                throw new IllegalArgumentException("Export target " + target.location() + " is not empty; export into a new or empty directory");
+                throw new UsageException("Export target " + target.location() + " is not empty; export into a new or empty directory");
             }
             List<String> written = opened.export(manifest, target, "");
             console.err().println("Exported run " + manifest.run() + " step " + manifest.step() + " (" + manifest.kind() + ", " + written.size() + " files) to " + target.location());
             return CairnCommand.OK;
+        }
+    }
+
+    private CheckpointStore openTarget()
+            throws IOException
+    {
+        try {
+            return CheckpointStores.discover().open(to);
+        }
+        catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
         }
     }
 }

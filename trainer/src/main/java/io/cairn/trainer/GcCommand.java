@@ -31,9 +31,7 @@ final class GcCommand
     public Integer call()
             throws Exception
     {
-        RepositoryOptions options = new RepositoryOptions();
-        options.store = store;
-        try (CheckpointRepository repository = options.open()) {
+        try (CheckpointRepository repository = StoreModule.openForReading(store)) {
             CheckpointRepository.GcResult result = repository.gc(dryRun, force);
             console.err().println(result.chunks() + " chunk(s), " + result.referenced() + " referenced; "
                     + (dryRun ? "would delete " : "deleted ") + result.unreferenced().size());

@@ -34,7 +34,7 @@ final class LsCommand
             throws Exception
     {
         try (CheckpointRepository opened = repository.open()) {
-            List<Manifest> checkpoints = repository.run == null ? opened.checkpoints() : opened.checkpoints(repository.run(opened));
+            List<Manifest> checkpoints = repository.checkpoints(opened);
             if (json) {
                 JsonPrinter.print(console.out(), JsonDocuments.Listing.of(opened.store().location().toString(), checkpoints));
                 return CairnCommand.OK;

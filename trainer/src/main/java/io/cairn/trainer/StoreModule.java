@@ -1,6 +1,7 @@
 package io.cairn.trainer;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.cairn.core.checkpoint.CheckpointRepository;
@@ -8,13 +9,15 @@ import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Resolves the store from its URI through the providers on the path ({@code ServiceLoader}), and the
- * repository on it: created if absent for writers, required to exist for readers.
+ * repository on it: created if absent for writers, required to exist for readers. A URI or setting
+ * the provider rejects, and a missing repository for a reader, are bad usage.
  */
 final class StoreModule
         extends AbstractModule
@@ -38,6 +41,14 @@ final class StoreModule
     }
 
     /**
+     * The existing repository at the location, for a command that reads it (or sweeps it).
+     */
+    static CheckpointRepository openForReading(String uri)
+    {
+        return Guice.createInjector(forReading(uri)).getInstance(CheckpointRepository.class);
+    }
+
+    /**
      * @param chunkSize the chunk size of a repository created now (an existing one keeps its own)
      */
     static StoreModule forWriting(String uri, int chunkSize, int uploadThreads)
@@ -57,7 +68,13 @@ final class StoreModule
     CheckpointStore store(CheckpointStores stores)
             throws IOException
     {
-        return stores.open(uri);
+        try {
+            return stores.open(uri);
+        }
+        catch (IllegalArgumentException e) {
+            // documented for a URI or setting the provider rejects
+            throw new UsageException(e.getMessage(), e);
+        }
     }
 
     @Provides
@@ -65,6 +82,30 @@ final class StoreModule
     CheckpointRepository repository(CheckpointStore store)
             throws IOException
     {
-        return forWriting ? CheckpointRepository.create(store, chunkSize, uploadThreads) : CheckpointRepository.open(store);
+        try {
+            return forWriting ? CheckpointRepository.create(store, chunkSize, uploadThreads) : open(store);
+        }
+        catch (IOException | RuntimeException e) {
+            // the repository owns the store once made; until then, this does
+            try {
+                store.close();
+            }
+            catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static CheckpointRepository open(CheckpointStore store)
+            throws IOException
+    {
+        try {
+            return CheckpointRepository.open(store);
+        }
+        catch (FileNotFoundException e) {
+            // a command that reads was pointed where no repository is
+            throw new UsageException(e.getMessage(), e);
+        }
     }
 }

@@ -12,6 +12,8 @@ import io.cairn.core.model.Model;
 import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.FitResult;
 import io.cairn.core.train.Trainer;
+import io.cairn.core.train.TrainingCallback;
+import io.cairn.core.train.TrainingLogs;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
 
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
@@ -63,7 +66,7 @@ final class TrainingRun
                     fit = fit.resumingFrom(checkpointer.resumeState().get());
                 }
                 CheckpointCallback saves = new CheckpointCallback(checkpointer, savePolicy, config.mode(), config.saveOnFinish());
-                result = new Trainer(model).fit(data, fit, List.of(saves, new ProgressCallback(console.err())));
+                result = fit(model, data, fit, List.of(saves, new ProgressCallback(console.err())));
                 checkpointer.awaitPending();
             }
             report(checkpointer, result);
@@ -81,7 +84,14 @@ final class TrainingRun
             return checkpointer;
         }
         Optional<String> existing = config.run().isPresent() ? config.run() : repository.newestRun();
-        Checkpointer checkpointer = Checkpointer.resumeRun(repository, model, options, config.run());
+        Checkpointer checkpointer;
+        try {
+            checkpointer = Checkpointer.resumeRun(repository, model, options, config.run());
+        }
+        catch (IllegalArgumentException e) {
+            // documented: the named run does not exist, or has only WEIGHTS checkpoints
+            throw new UsageException(e.getMessage(), e);
+        }
         if (checkpointer.resumedFrom().isPresent()) {
             Manifest from = checkpointer.resumedFrom().get();
             console.err().println("Resuming run " + checkpointer.run() + " from step " + from.step() + " (" + from.kind() + ", epoch " + (from.epoch() + 1) + ")");
@@ -117,6 +127,35 @@ final class TrainingRun
                     saved,
                     retained,
                     result.metrics()));
+        }
+    }
+
+    /**
+     * {@link Trainer#fit}, where an {@link IllegalArgumentException} before training begins is bad
+     * usage: fit checks the data's shape and a resumed run's batch size, seed and data against its
+     * options before the first callback, and the fix is in the flags or the data.
+     */
+    static FitResult fit(Model model, Dataset data, FitOptions options, List<TrainingCallback> callbacks)
+    {
+        AtomicBoolean began = new AtomicBoolean();
+        List<TrainingCallback> hooks = new ArrayList<>();
+        hooks.add(new TrainingCallback()
+        {
+            @Override
+            public void onTrainBegin(TrainingLogs logs)
+            {
+                began.set(true);
+            }
+        });
+        hooks.addAll(callbacks);
+        try {
+            return new Trainer(model).fit(data, options, hooks);
+        }
+        catch (IllegalArgumentException e) {
+            if (began.get()) {
+                throw e;
+            }
+            throw new UsageException(e.getMessage(), e);
         }
     }
 

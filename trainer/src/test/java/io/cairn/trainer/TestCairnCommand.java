@@ -158,6 +158,25 @@ class TestCairnCommand
     }
 
     @Test
+    void aChunkMissingDuringExportIsAFailureNotBadUsage()
+            throws IOException
+    {
+        Path root = temp.resolve("ckpt");
+        assertThat(cairn("train", "--store", root.toString(), "--epochs", "1", "--save-every-steps", "32", "--mode", "full").exitCode()).isZero();
+        String chunk = inspectLatest(root.toString()).get("files").findValues("chunks").stream()
+                .filter(node -> node.size() > 0)
+                .reduce((first, second) -> second).orElseThrow().get(0).asText();
+        Files.delete(root.resolve("chunks").resolve(chunk.substring(0, 2)).resolve(chunk));
+
+        CliRun export = cairn("export", "--store", root.toString(), "--latest", "--to", temp.resolve("out").toString());
+        assertThat(export.exitCode()).as(export.toString()).isEqualTo(1);
+        assertThat(export.err()).contains(chunk);
+        CliRun verify = cairn("verify", "--store", root.toString());
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.err()).contains("DAMAGED").contains(chunk);
+    }
+
+    @Test
     void gcSweepsOnlyUnreferencedChunks()
             throws IOException
     {
