@@ -23,7 +23,8 @@ import java.nio.file.NoSuchFileException;
  * (including a flag value a {@link Converters converter} rejects), the trainer's
  * {@link UsageException} (thrown where the command line interprets what it was given, wrapping core's
  * {@link IllegalArgumentException} where core documents it for input), and core's input exceptions
- * {@link MalformedDataException} and {@link ModelMismatchException}. Everything else exits 1.
+ * {@link MalformedDataException} and {@link ModelMismatchException}. Everything else exits 1. A
+ * failure prints one line, with core's API names turned into flags ({@link FlagNames}).
  */
 @Command(
         name = "cairn",
@@ -70,13 +71,13 @@ public final class CairnCommand
             String help = command.equals("cairn") ? "cairn --help" : "cairn " + command + " --help";
             // a converter's message names its flag already
             String message = exception.getCause() instanceof Converters.InvalidValue invalid ? invalid.getMessage() : exception.getMessage();
-            err.println(prefix(exception.getCommandLine()) + oneLine(message) + " (see '" + help + "')");
+            err.println(prefix(exception.getCommandLine()) + printable(message) + " (see '" + help + "')");
             return USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             Throwable cause = unwrap(exception);
             int code = exitCode(cause);
-            err.println(prefix(command) + oneLine(message(cause)));
+            err.println(prefix(command) + printable(message(cause)));
             if (code == FAILED && System.getenv("CAIRN_DEBUG") != null) {
                 cause.printStackTrace(err);
             }
@@ -92,6 +93,14 @@ public final class CairnCommand
             return USAGE;
         }
         return FAILED;
+    }
+
+    /**
+     * The one line printed for a failure: on one line, in flag names.
+     */
+    static String printable(String message)
+    {
+        return FlagNames.translate(oneLine(message));
     }
 
     private static Throwable unwrap(Throwable exception)
