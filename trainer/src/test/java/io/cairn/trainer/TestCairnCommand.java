@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -202,7 +203,7 @@ class TestCairnCommand
     {
         CliRun bench = cairn("bench", "--store", temp.resolve("bench").toString(), "--epochs", "1", "--save-every-steps", "16", "--json");
         assertThat(bench.exitCode()).as(bench.toString()).isZero();
-        Map<String, JsonNode> cases = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> cases = new LinkedHashMap<>();
         bench.json().get("cases").forEach(row -> cases.put(row.get("case").asText(), row));
         assertThat(cases).containsOnlyKeys("no saves", "SavedModel export per save (sync)", "Cairn FULL (--sync)", "Cairn FULL (async)", "Cairn STATE (async)", "Cairn WEIGHTS (async)");
         assertThat(cases.get("no saves").get("saves").asInt()).isZero();

@@ -3,14 +3,15 @@ package io.cairn.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.storage.hdfs.MiniHdfs;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ class TestCairnCommandOnHdfs
     private static MiniHdfs hdfs;
 
     @TempDir
-    Path temp;
+    File temp;
 
     @BeforeAll
     static void startCluster()
@@ -48,15 +49,15 @@ class TestCairnCommandOnHdfs
     {
         String store = hdfs.uri("/ckpt");
         JsonNode checkpoints = Scenarios.trainSeedKeepingTheLastTwo(store);
-        Scenarios.assertSameCheckpoints(checkpoints, Scenarios.trainSeedKeepingTheLastTwo(temp.resolve("local").toString()));
+        Scenarios.assertSameCheckpoints(checkpoints, Scenarios.trainSeedKeepingTheLastTwo(new File(temp, "local").toString()));
 
-        Path out = temp.resolve("export");
+        File out = new File(temp, "export");
         CliRun export = cairn("export", "--store", store, "--latest", "--to", out.toString());
         assertThat(export.exitCode()).as(export.toString()).isZero();
-        assertThat(out.resolve("saved_model.pb")).isRegularFile();
+        assertThat(new File(out, "saved_model.pb")).isFile();
 
         List<String> files = new ArrayList<>();
-        RemoteIterator<LocatedFileStatus> listing = hdfs.fileSystem().listFiles(new org.apache.hadoop.fs.Path("/ckpt"), true);
+        RemoteIterator<LocatedFileStatus> listing = hdfs.fileSystem().listFiles(new Path("/ckpt"), true);
         while (listing.hasNext()) {
             files.add(listing.next().getPath().toUri().getPath());
         }
