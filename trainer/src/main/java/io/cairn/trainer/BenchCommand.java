@@ -9,7 +9,6 @@ import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.checkpoint.SavePolicies;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.model.Model;
-import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
 import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.FitResult;
@@ -57,6 +56,9 @@ final class BenchCommand
     String store;
 
     @Mixin
+    StoreOptions storeOptions;
+
+    @Mixin
     TrainingOptions training;
 
     @Option(names = "--save-every-steps", defaultValue = "50", paramLabel = "N", description = "Save interval of every saving case (default: ${DEFAULT-VALUE}).")
@@ -80,6 +82,7 @@ final class BenchCommand
         training.check();
         UsageException.checkAtLeastOne("--save-every-steps", saveEverySteps);
         UsageException.checkAtLeastOne("--loads", loads);
+        StoreLocation location = storeOptions.location(store);
         Run run = new Run(training.model, training.data.load(training.model, training.seed), training.epochs, training.batch, training.seed);
         String prefix = "bench-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
 
@@ -89,10 +92,10 @@ final class BenchCommand
         List<JsonDocuments.BenchCase> results = new ArrayList<>();
         results.add(result("no saves", run.fit(List.of(), run.epochs()), List.of(), 0, 0, List.of()));
         results.add(savedModelExports(run));
-        results.add(cairn(run, SaveKind.FULL, true, prefix + "-full-sync"));
-        results.add(cairn(run, SaveKind.FULL, false, prefix + "-full"));
-        results.add(cairn(run, SaveKind.STATE, false, prefix + "-state"));
-        results.add(cairn(run, SaveKind.WEIGHTS, false, prefix + "-weights"));
+        results.add(cairn(run, SaveKind.FULL, true, location.child(prefix + "-full-sync")));
+        results.add(cairn(run, SaveKind.FULL, false, location.child(prefix + "-full")));
+        results.add(cairn(run, SaveKind.STATE, false, location.child(prefix + "-state")));
+        results.add(cairn(run, SaveKind.WEIGHTS, false, location.child(prefix + "-weights")));
 
         console.err().printf(Locale.ROOT, "%-34s %8s %10s %12s %12s %14s %14s %12s%n", "CASE", "SAVES", "TRAIN s", "STALL med ms", "STALL p95 ms", "WRITTEN bytes", "STORED bytes",
                 "LOAD med ms");
@@ -155,11 +158,10 @@ final class BenchCommand
         }
     }
 
-    private JsonDocuments.BenchCase cairn(Run run, SaveKind kind, boolean sync, String name)
+    private JsonDocuments.BenchCase cairn(Run run, SaveKind kind, boolean sync, StoreLocation location)
             throws IOException
     {
-        String uri = child(store, name);
-        try (CheckpointRepository repository = CheckpointRepository.create(open(uri));
+        try (CheckpointRepository repository = CheckpointRepository.create(location.open(CheckpointStores.discover()));
                 Model trained = run.model().build(run.seed())) {
             Checkpointer checkpointer = Checkpointer.startRun(repository, trained, CheckpointerOptions.defaults().withSync(sync));
             FitResult result;
@@ -191,17 +193,6 @@ final class BenchCommand
             }
             String label = "Cairn " + kind + (sync ? " (--sync)" : " (async)");
             return result(label, result, checkpointer.stallMillis(), logical, chunks.values().stream().mapToLong(Long::longValue).sum(), loadMillis);
-        }
-    }
-
-    private static CheckpointStore open(String uri)
-            throws IOException
-    {
-        try {
-            return CheckpointStores.discover().open(uri);
-        }
-        catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage(), e);
         }
     }
 

@@ -24,7 +24,8 @@ import java.nio.file.NoSuchFileException;
  * {@link UsageException} (thrown where the command line interprets what it was given, wrapping core's
  * {@link IllegalArgumentException} where core documents it for input), and core's input exceptions
  * {@link MalformedDataException} and {@link ModelMismatchException}. Everything else exits 1. A
- * failure prints one line, with core's API names turned into flags ({@link FlagNames}).
+ * failure prints one line, with core's API names turned into flags ({@link FlagNames}) and
+ * {@code --store-option} secrets redacted ({@link StoreOptions#redact}).
  */
 @Command(
         name = "cairn",
@@ -71,13 +72,13 @@ public final class CairnCommand
             String help = command.equals("cairn") ? "cairn --help" : "cairn " + command + " --help";
             // a converter's message names its flag already
             String message = exception.getCause() instanceof Converters.InvalidValue invalid ? invalid.getMessage() : exception.getMessage();
-            err.println(prefix(exception.getCommandLine()) + printable(message) + " (see '" + help + "')");
+            err.println(prefix(exception.getCommandLine()) + printable(message, args) + " (see '" + help + "')");
             return USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             Throwable cause = unwrap(exception);
             int code = exitCode(cause);
-            err.println(prefix(command) + printable(message(cause)));
+            err.println(prefix(command) + printable(message(cause), args));
             if (code == FAILED && System.getenv("CAIRN_DEBUG") != null) {
                 cause.printStackTrace(err);
             }
@@ -96,11 +97,11 @@ public final class CairnCommand
     }
 
     /**
-     * The one line printed for a failure: on one line, in flag names.
+     * The one line printed for a failure: on one line, in flag names, without secrets.
      */
-    static String printable(String message)
+    static String printable(String message, String[] args)
     {
-        return FlagNames.translate(oneLine(message));
+        return StoreOptions.redact(FlagNames.translate(oneLine(message)), args);
     }
 
     private static Throwable unwrap(Throwable exception)

@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Manifest;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.FileNotFoundException;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code --store} and {@code --run}, shared by the commands that read a
+ * {@code --store}, {@code --store-option} and {@code --run}, shared by the commands that read a
  * repository. A run or step that is not there is bad usage.
  */
 final class RepositoryOptions
@@ -18,12 +19,20 @@ final class RepositoryOptions
     @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository: a path, file:/path, s3://bucket/prefix, hdfs://host:port/path.")
     String store;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Option(names = "--run", paramLabel = "ID", description = "The run (default: the newest).")
     String run;
 
+    StoreLocation location()
+    {
+        return storeOptions.location(store);
+    }
+
     CheckpointRepository open()
     {
-        return StoreModule.openForReading(store);
+        return StoreModule.openForReading(location());
     }
 
     /**

@@ -22,6 +22,9 @@ final class TrainCommand
     String store;
 
     @Mixin
+    StoreOptions storeOptions;
+
+    @Mixin
     TrainingOptions training;
 
     @Option(names = "--mode", defaultValue = "full", paramLabel = "full|weights|state", converter = Converters.Mode.class,
@@ -84,7 +87,7 @@ final class TrainCommand
             throws Exception
     {
         TrainConfig config = TrainConfig.builder()
-                .store(store)
+                .store(storeOptions.location(store))
                 .chunkSize(chunkSize)
                 .uploadThreads(uploadThreads)
                 .model(training.model)

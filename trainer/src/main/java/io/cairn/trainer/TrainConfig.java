@@ -24,7 +24,7 @@ final class TrainConfig
     static final long DEFAULT_SAVE_EVERY_STEPS = 50;
     static final int MAX_UPLOAD_THREADS = 64;
 
-    private final String store;
+    private final StoreLocation store;
     private final int chunkSize;
     private final int uploadThreads;
     private final ModelSpec model;
@@ -78,7 +78,7 @@ final class TrainConfig
         return new Builder();
     }
 
-    String store()
+    StoreLocation store()
     {
         return store;
     }
@@ -205,7 +205,7 @@ final class TrainConfig
      */
     static final class Builder
     {
-        private String store;
+        private StoreLocation store;
         private int chunkSize = RepositoryDescriptor.DEFAULT_CHUNK_SIZE;
         private int uploadThreads = 4;
         private ModelSpec model;
@@ -230,7 +230,7 @@ final class TrainConfig
 
         private Builder() {}
 
-        Builder store(String store)
+        Builder store(StoreLocation store)
         {
             this.store = store;
             return this;

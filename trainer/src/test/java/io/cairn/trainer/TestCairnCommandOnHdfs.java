@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.cairn.trainer.CliRun.cairn;
+import static io.cairn.trainer.Scenarios.assertUsageError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -66,6 +67,22 @@ class TestCairnCommandOnHdfs
         assertThat(files).filteredOn(path -> path.contains("/checkpoints/")).hasSize(2)
                 .allMatch(path -> path.matches("/ckpt/runs/[^/]+/checkpoints/\\d{20}\\.json"));
         assertThat(files).noneMatch(path -> path.contains(".cairn-tmp"));
+    }
+
+    @Test
+    void hdfsSettingsComeFromStoreOptions()
+            throws IOException
+    {
+        // the URI has no query: the client settings and the block size come only from --store-option
+        String store = hdfs.location("/options").toString();
+        List<String> args = new ArrayList<>(List.of("train", "--store", store, "--epochs", "1", "--save-every-steps", "32", "--mode", "weights", "--store-option", "block-size=1MiB"));
+        MiniHdfs.CLIENT_SETTINGS.forEach((key, value) -> args.addAll(List.of("--store-option", key + "=" + value)));
+        CliRun train = cairn(args.toArray(String[]::new));
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(hdfs.fileSystem().getFileStatus(new Path("/options/cairn-repository.json")).getBlockSize()).isEqualTo(1L << 20);
+
+        CliRun badValue = cairn("ls", "--store", store, "--store-option", "replication=0");
+        assertUsageError(badValue, "replication");
     }
 
     @Test

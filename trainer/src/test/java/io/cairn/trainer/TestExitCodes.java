@@ -37,4 +37,11 @@ class TestExitCodes
         assertThat(CairnCommand.exitCode(new IllegalStateException("Run gc when training has stopped"))).isEqualTo(CairnCommand.FAILED);
         assertThat(CairnCommand.exitCode(new IOException("Cannot reach the S3 endpoint"))).isEqualTo(CairnCommand.FAILED);
     }
+
+    @Test
+    void thePrintedLineIsOneLineInFlagNamesWithoutSecrets()
+    {
+        String[] args = {"ls", "--store", "s3://b/p", "--store-option", "secret-access-key=hush-hush"};
+        assertThat(CairnCommand.printable("Rejected hush-hush:\n  keepLast must be at least 1", args)).isEqualTo("Rejected <redacted>: --keep-last must be at least 1");
+    }
 }

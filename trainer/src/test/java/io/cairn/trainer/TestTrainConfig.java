@@ -5,6 +5,7 @@ import io.cairn.core.checkpoint.SaveKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -83,10 +84,18 @@ class TestTrainConfig
         assertThatThrownBy(() -> seed().run("r1").build()).isInstanceOf(UsageException.class).hasMessageContaining("--run").hasMessageContaining("--resume");
     }
 
+    @Test
+    void theStoreShowsItsOptionKeysNotTheirValues()
+    {
+        TrainConfig config = seed().store(new StoreLocation("s3://b/p", Map.of("secret-access-key", "hush-hush"))).build();
+        assertThat(config.store().options()).containsEntry("secret-access-key", "hush-hush");
+        assertThat(config.store().toString()).contains("secret-access-key").doesNotContain("hush-hush");
+    }
+
     private static TrainConfig.Builder seed()
     {
         return TrainConfig.builder()
-                .store("file:/tmp/ckpt")
+                .store(new StoreLocation("file:/tmp/ckpt", Map.of()))
                 .model(ModelSpec.parse("mlp:100,10,5"))
                 .data(DataSpec.parse("random:1000"));
     }
