@@ -10,4 +10,5 @@ module io.cairn.trainer {
     uses io.cairn.core.store.CheckpointStoreProvider;
 
     opens io.cairn.trainer to info.picocli, com.google.guice;
+    opens io.cairn.trainer.json to com.fasterxml.jackson.databind;
 }

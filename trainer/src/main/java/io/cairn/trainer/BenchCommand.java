@@ -12,9 +12,10 @@ import io.cairn.core.model.Model;
 import io.cairn.core.store.CheckpointStores;
 import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.FitResult;
-import io.cairn.core.train.Trainer;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
+import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.JsonPrinter;
 import org.tensorflow.SavedModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +56,9 @@ final class BenchCommand
     String store;
 
     @Mixin
+    StoreOptions storeOptions;
+
+    @Mixin
     TrainingOptions training;
 
     @Option(names = "--save-every-steps", defaultValue = "50", paramLabel = "N", description = "Save interval of every saving case (default: ${DEFAULT-VALUE}).")
@@ -76,50 +79,37 @@ final class BenchCommand
     public Integer call()
             throws Exception
     {
-        ModelSpec model = training.modelSpec();
-        int epochs = training.epochs();
-        int batch = training.batch();
-        if (saveEverySteps <= 0) {
-            throw new IllegalArgumentException("--save-every-steps must be at least 1, got " + saveEverySteps);
-        }
-        if (loads < 1) {
-            throw new IllegalArgumentException("--loads must be at least 1, got " + loads);
-        }
-        Dataset dataset = training.dataSpec().load(model, training.seed);
-        Run run = new Run(model, dataset, epochs, batch, training.seed);
+        training.check();
+        UsageException.checkAtLeastOne("--save-every-steps", saveEverySteps);
+        UsageException.checkAtLeastOne("--loads", loads);
+        StoreLocation location = storeOptions.location(store);
+        Run run = new Run(training.model, training.data.load(training.model, training.seed), training.epochs, training.batch, training.seed);
         String prefix = "bench-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
 
         // warm up the JIT and TF once, unreported, so the first case is not penalised
         run.fit(List.of(), 1);
 
-        List<Map<String, Object>> results = new ArrayList<>();
-        results.add(result("no saves", run.fit(List.of(), epochs), List.of(), 0, 0, List.of()));
+        List<JsonDocuments.BenchCase> results = new ArrayList<>();
+        results.add(result("no saves", run.fit(List.of(), run.epochs()), List.of(), 0, 0, List.of()));
         results.add(savedModelExports(run));
-        results.add(cairn(run, SaveKind.FULL, true, prefix + "-full-sync"));
-        results.add(cairn(run, SaveKind.FULL, false, prefix + "-full"));
-        results.add(cairn(run, SaveKind.STATE, false, prefix + "-state"));
-        results.add(cairn(run, SaveKind.WEIGHTS, false, prefix + "-weights"));
+        results.add(cairn(run, SaveKind.FULL, true, location.child(prefix + "-full-sync")));
+        results.add(cairn(run, SaveKind.FULL, false, location.child(prefix + "-full")));
+        results.add(cairn(run, SaveKind.STATE, false, location.child(prefix + "-state")));
+        results.add(cairn(run, SaveKind.WEIGHTS, false, location.child(prefix + "-weights")));
 
         console.err().printf(Locale.ROOT, "%-34s %8s %10s %12s %12s %14s %14s %12s%n", "CASE", "SAVES", "TRAIN s", "STALL med ms", "STALL p95 ms", "WRITTEN bytes", "STORED bytes",
                 "LOAD med ms");
-        for (Map<String, Object> row : results) {
-            console.err().printf(Locale.ROOT, "%-34s %8d %10.3f %12.2f %12.2f %14d %14d %12.2f%n", row.get("case"), row.get("saves"), row.get("trainSeconds"),
-                    row.get("stallMedianMillis"), row.get("stallP95Millis"), row.get("logicalBytes"), row.get("storedBytes"), row.get("loadMedianMillis"));
+        for (JsonDocuments.BenchCase row : results) {
+            console.err().printf(Locale.ROOT, "%-34s %8d %10.3f %12.2f %12.2f %14d %14d %12.2f%n", row.name(), row.saves(), row.trainSeconds(),
+                    row.stallMedianMillis(), row.stallP95Millis(), row.logicalBytes(), row.storedBytes(), row.loadMedianMillis());
         }
         if (json) {
-            Map<String, Object> document = new LinkedHashMap<>();
-            document.put("model", model.toString());
-            document.put("data", training.dataSpec().toString());
-            document.put("epochs", epochs);
-            document.put("batch", batch);
-            document.put("saveEverySteps", saveEverySteps);
-            document.put("cases", results);
-            Json.print(console.out(), document);
+            JsonPrinter.print(console.out(), new JsonDocuments.BenchReport(training.model.toString(), training.data.toString(), run.epochs(), run.batch(), saveEverySteps, results));
         }
         return CairnCommand.OK;
     }
 
-    private Map<String, Object> savedModelExports(Run run)
+    private JsonDocuments.BenchCase savedModelExports(Run run)
             throws IOException
     {
         Path directory = Files.createTempDirectory("cairn-bench-savedmodel-");
@@ -149,7 +139,7 @@ final class BenchCommand
                     exports.add(target);
                 }
             };
-            FitResult result = new Trainer(trained).fit(run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()), List.of(export));
+            FitResult result = TrainingRun.fit(trained, run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()), List.of(export));
             long bytes = treeSize(directory);
             List<Double> loadMillis = new ArrayList<>();
             if (!exports.isEmpty()) {
@@ -168,16 +158,15 @@ final class BenchCommand
         }
     }
 
-    private Map<String, Object> cairn(Run run, SaveKind kind, boolean sync, String name)
+    private JsonDocuments.BenchCase cairn(Run run, SaveKind kind, boolean sync, StoreLocation location)
             throws IOException
     {
-        String uri = child(store, name);
-        try (CheckpointRepository repository = CheckpointRepository.create(CheckpointStores.discover().open(uri));
+        try (CheckpointRepository repository = CheckpointRepository.create(location.open(CheckpointStores.discover()));
                 Model trained = run.model().build(run.seed())) {
             Checkpointer checkpointer = Checkpointer.startRun(repository, trained, CheckpointerOptions.defaults().withSync(sync));
             FitResult result;
             try (checkpointer) {
-                result = new Trainer(trained).fit(run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()),
+                result = TrainingRun.fit(trained, run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()),
                         List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(saveEverySteps), kind, false)));
                 checkpointer.awaitPending();
             }
@@ -215,23 +204,15 @@ final class BenchCommand
         FitResult fit(List<TrainingCallback> callbacks, int epochCount)
         {
             try (Model trained = model.build(seed)) {
-                return new Trainer(trained).fit(data, FitOptions.of(epochCount, batch, seed), callbacks);
+                return TrainingRun.fit(trained, data, FitOptions.of(epochCount, batch, seed), callbacks);
             }
         }
     }
 
-    private static Map<String, Object> result(String name, FitResult fit, List<Double> stalls, long logicalBytes, long storedBytes, List<Double> loadMillis)
+    private static JsonDocuments.BenchCase result(String name, FitResult fit, List<Double> stalls, long logicalBytes, long storedBytes, List<Double> loadMillis)
     {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("case", name);
-        row.put("saves", stalls.size());
-        row.put("trainSeconds", fit.trainSeconds());
-        row.put("stallMedianMillis", TrainingRun.percentile(stalls, 0.5));
-        row.put("stallP95Millis", TrainingRun.percentile(stalls, 0.95));
-        row.put("logicalBytes", logicalBytes);
-        row.put("storedBytes", storedBytes);
-        row.put("loadMedianMillis", TrainingRun.percentile(loadMillis, 0.5));
-        return row;
+        return new JsonDocuments.BenchCase(name, stalls.size(), fit.trainSeconds(), TrainingRun.percentile(stalls, 0.5), TrainingRun.percentile(stalls, 0.95),
+                logicalBytes, storedBytes, TrainingRun.percentile(loadMillis, 0.5));
     }
 
     /**

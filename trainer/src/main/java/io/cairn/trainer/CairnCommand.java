@@ -3,21 +3,29 @@ package io.cairn.trainer;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
-import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.checkpoint.ModelMismatchException;
 import io.cairn.core.data.MalformedDataException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.FileNotFoundException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * {@code cairn}: train TensorFlow models from Java and checkpoint them. Exit codes: 0 ok, 1 the
  * operation failed (e.g. damage found), 2 bad usage or input. With {@code --json} one JSON document
  * goes to stdout; everything for people (tables, progress, logs) goes to stderr.
+ *
+ * <p>Exit 2 is decided by type, never by a message: picocli's {@link CommandLine.ParameterException}
+ * (including a flag value a {@link Converters converter} rejects), the trainer's
+ * {@link UsageException} (thrown where the command line interprets what it was given, wrapping core's
+ * {@link IllegalArgumentException} where core documents it for input), and core's input exceptions
+ * {@link MalformedDataException} and {@link ModelMismatchException}. Everything else exits 1. A
+ * failure prints one line, with core's API names turned into flags ({@link FlagNames}) and
+ * {@code --store-option} secrets redacted ({@link StoreOptions#redact}).
  */
 @Command(
         name = "cairn",
@@ -62,13 +70,15 @@ public final class CairnCommand
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
             String command = exception.getCommandLine().getCommandName();
             String help = command.equals("cairn") ? "cairn --help" : "cairn " + command + " --help";
-            err.println(prefix(exception.getCommandLine()) + oneLine(exception.getMessage()) + " (see '" + help + "')");
+            // a converter's message names its flag already
+            String message = exception.getCause() instanceof Converters.InvalidValue invalid ? invalid.getMessage() : exception.getMessage();
+            err.println(prefix(exception.getCommandLine()) + printable(message, args) + " (see '" + help + "')");
             return USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             Throwable cause = unwrap(exception);
             int code = exitCode(cause);
-            err.println(prefix(command) + oneLine(message(cause)));
+            err.println(prefix(command) + printable(message(cause), args));
             if (code == FAILED && System.getenv("CAIRN_DEBUG") != null) {
                 cause.printStackTrace(err);
             }
@@ -79,14 +89,19 @@ public final class CairnCommand
 
     static int exitCode(Throwable cause)
     {
-        if (cause instanceof CorruptCheckpointException) {
-            return FAILED;
-        }
-        if (cause instanceof IllegalArgumentException || cause instanceof ModelMismatchException || cause instanceof FileNotFoundException
-                || cause instanceof MalformedDataException || cause instanceof CommandLine.ParameterException) {
+        if (cause instanceof UsageException || cause instanceof CommandLine.ParameterException
+                || cause instanceof MalformedDataException || cause instanceof ModelMismatchException) {
             return USAGE;
         }
         return FAILED;
+    }
+
+    /**
+     * The one line printed for a failure: on one line, in flag names, without secrets.
+     */
+    static String printable(String message, String[] args)
+    {
+        return StoreOptions.redact(FlagNames.translate(oneLine(message)), args);
     }
 
     private static Throwable unwrap(Throwable exception)
@@ -96,7 +111,8 @@ public final class CairnCommand
             if (cause instanceof CreationException creation && !creation.getErrorMessages().isEmpty()) {
                 Message first = creation.getErrorMessages().iterator().next();
                 if (first.getCause() == null) {
-                    return new IllegalArgumentException(first.getMessage());
+                    // a module reporting bad configuration with binder.addError
+                    return new UsageException(first.getMessage());
                 }
                 cause = first.getCause();
             }
@@ -118,7 +134,7 @@ public final class CairnCommand
         if (message == null || message.isBlank()) {
             return cause.getClass().getSimpleName();
         }
-        if (cause instanceof java.nio.file.NoSuchFileException || cause instanceof java.nio.file.AccessDeniedException) {
+        if (cause instanceof NoSuchFileException || cause instanceof AccessDeniedException) {
             return cause.getClass().getSimpleName() + ": " + message;
         }
         return message;

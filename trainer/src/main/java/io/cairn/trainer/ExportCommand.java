@@ -12,6 +12,11 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+/**
+ * Writes a checkpoint as plain files. {@code --store-option} applies to the target too when it has the
+ * scheme of {@code --store} (say, another bucket on the same endpoint); a target of another scheme
+ * opens with its defaults and its URI query.
+ */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write a checkpoint as plain files: a SavedModel directory (FULL) or TF checkpoint files, plus trainer-state.json.")
 final class ExportCommand
@@ -25,7 +30,8 @@ final class ExportCommand
     @ArgGroup(exclusive = true, multiplicity = "1")
     CheckpointSelection selection;
 
-    @Option(names = "--to", required = true, paramLabel = "URI-OR-DIR", description = "Where to write; must be empty or not exist.")
+    @Option(names = "--to", required = true, paramLabel = "URI-OR-DIR",
+            description = "Where to write; must be empty or not exist. A store of the --store scheme gets the --store-option settings too.")
     String to;
 
     ExportCommand(Console console)
@@ -37,14 +43,16 @@ final class ExportCommand
     public Integer call()
             throws Exception
     {
+        StoreLocation target = repository.location().sibling(to);
         try (CheckpointRepository opened = repository.open();
-                CheckpointStore target = CheckpointStores.discover().open(to)) {
+                CheckpointStore targetStore = target.open(CheckpointStores.discover())) {
             Manifest manifest = repository.checkpoint(opened, selection.step());
-            if (!target.list("").isEmpty()) {
-                throw new IllegalArgumentException("Export target " + target.location() + " is not empty; export into a new or empty directory");
+            if (!targetStore.list("").isEmpty()) {
+                throw new UsageException("Export target " + targetStore.location() + " is not empty; export into a new or empty directory");
             }
-            List<String> written = opened.export(manifest, target, "");
-            console.err().println("Exported run " + manifest.run() + " step " + manifest.step() + " (" + manifest.kind() + ", " + written.size() + " files) to " + target.location());
+            List<String> written = opened.export(manifest, targetStore, "");
+            console.err().println("Exported run " + manifest.run() + " step " + manifest.step() + " (" + manifest.kind() + ", " + written.size() + " files) to "
+                    + targetStore.location());
             return CairnCommand.OK;
         }
     }

@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -15,6 +16,9 @@ final class GcCommand
 
     @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository.")
     String store;
+
+    @Mixin
+    StoreOptions storeOptions;
 
     @Option(names = "--dry-run", description = "Only report what would be deleted.")
     boolean dryRun;
@@ -31,9 +35,7 @@ final class GcCommand
     public Integer call()
             throws Exception
     {
-        RepositoryOptions options = new RepositoryOptions();
-        options.store = store;
-        try (CheckpointRepository repository = options.open()) {
+        try (CheckpointRepository repository = StoreModule.openForReading(storeOptions.location(store))) {
             CheckpointRepository.GcResult result = repository.gc(dryRun, force);
             console.err().println(result.chunks() + " chunk(s), " + result.referenced() + " referenced; "
                     + (dryRun ? "would delete " : "deleted ") + result.unreferenced().size());

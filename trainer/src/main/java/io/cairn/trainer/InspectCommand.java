@@ -3,11 +3,14 @@ package io.cairn.trainer;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.train.TrainerState;
+import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.JsonPrinter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,10 +42,10 @@ final class InspectCommand
         try (CheckpointRepository opened = repository.open()) {
             Manifest manifest = repository.checkpoint(opened, selection.step());
             if (json) {
-                Json.print(console.out(), Json.details(manifest));
+                JsonPrinter.print(console.out(), JsonDocuments.CheckpointDetails.of(manifest));
                 return CairnCommand.OK;
             }
-            var err = console.err();
+            PrintStream err = console.err();
             err.printf(Locale.ROOT, "Run %s step %d (epoch %d), %s, created %s, %d bytes%n", manifest.run(), manifest.step(), manifest.epoch(), manifest.kind(), manifest.createdAt(), manifest.bytes());
             err.println("Model: " + manifest.model().description() + " (signature " + manifest.model().signature().substring(0, 12) + ")");
             err.println("Metrics: " + manifest.metrics());

@@ -2,14 +2,14 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.JsonPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the committed checkpoints, by run then step.")
@@ -34,12 +34,9 @@ final class LsCommand
             throws Exception
     {
         try (CheckpointRepository opened = repository.open()) {
-            List<Manifest> checkpoints = repository.run == null ? opened.checkpoints() : opened.checkpoints(repository.run(opened));
+            List<Manifest> checkpoints = repository.checkpoints(opened);
             if (json) {
-                Map<String, Object> document = new LinkedHashMap<>();
-                document.put("store", opened.store().location().toString());
-                document.put("checkpoints", checkpoints.stream().map(Json::summary).toList());
-                Json.print(console.out(), document);
+                JsonPrinter.print(console.out(), JsonDocuments.Listing.of(opened.store().location().toString(), checkpoints));
                 return CairnCommand.OK;
             }
             console.err().printf(Locale.ROOT, "%-26s %10s %6s %-8s %-24s %12s  %s%n", "RUN", "STEP", "EPOCH", "KIND", "CREATED", "BYTES", "METRICS");

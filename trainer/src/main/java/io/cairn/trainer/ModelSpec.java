@@ -3,33 +3,45 @@ package io.cairn.trainer;
 import io.cairn.core.model.Model;
 import io.cairn.core.model.Sequential;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * {@code --model mlp:A,B,...,Z}: a {@code Sequential} of Dense layers with A inputs, relu hidden
  * layers and a softmax output of Z classes, trained with Adam on categorical cross-entropy.
+ *
+ * @param sizes the layer sizes, inputs first, classes last
  */
-record ModelSpec(int[] sizes)
+record ModelSpec(List<Integer> sizes)
 {
+    ModelSpec
+    {
+        sizes = List.copyOf(requireNonNull(sizes, "sizes is null"));
+    }
+
     static ModelSpec parse(String spec)
     {
         if (!spec.startsWith("mlp:")) {
             throw new IllegalArgumentException("Unknown --model '" + spec + "'; expected mlp:INPUTS,HIDDEN...,CLASSES such as mlp:100,10,5");
         }
-        String[] parts = spec.substring("mlp:".length()).split(",", -1);
-        int[] sizes = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String part : spec.substring("mlp:".length()).split(",", -1)) {
+            int size;
             try {
-                sizes[i] = Integer.parseInt(parts[i].trim());
+                size = Integer.parseInt(part.trim());
             }
             catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--model " + spec + ": '" + parts[i] + "' is not a layer size; expected e.g. mlp:100,10,5");
+                throw new IllegalArgumentException("--model " + spec + ": '" + part + "' is not a layer size; expected e.g. mlp:100,10,5");
             }
-            if (sizes[i] <= 0) {
+            if (size <= 0) {
                 throw new IllegalArgumentException("--model " + spec + ": layer sizes must be positive");
             }
+            sizes.add(size);
         }
-        if (sizes.length < 2) {
+        if (sizes.size() < 2) {
             throw new IllegalArgumentException("--model " + spec + " needs at least inputs and classes, e.g. mlp:100,10,5");
         }
         return new ModelSpec(sizes);
@@ -37,17 +49,17 @@ record ModelSpec(int[] sizes)
 
     int inputs()
     {
-        return sizes[0];
+        return sizes.get(0);
     }
 
     int classes()
     {
-        return sizes[sizes.length - 1];
+        return sizes.get(sizes.size() - 1);
     }
 
     Model build(long seed)
     {
-        Model model = Sequential.mlp(sizes).seed(seed).build();
+        Model model = Sequential.mlp(sizes.stream().mapToInt(Integer::intValue).toArray()).seed(seed).build();
         model.initialize();
         return model;
     }
@@ -55,6 +67,6 @@ record ModelSpec(int[] sizes)
     @Override
     public String toString()
     {
-        return "mlp:" + String.join(",", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
+        return sizes.stream().map(String::valueOf).collect(Collectors.joining(",", "mlp:", ""));
     }
 }

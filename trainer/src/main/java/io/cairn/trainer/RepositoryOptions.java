@@ -1,28 +1,47 @@
 package io.cairn.trainer;
 
-import com.google.inject.Guice;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Manifest;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code --store} and {@code --run}, shared by the commands that read a repository.
+ * {@code --store}, {@code --store-option} and {@code --run}, shared by the commands that read a
+ * repository. A run or step that is not there is bad usage.
  */
 final class RepositoryOptions
 {
     @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository: a path, file:/path, s3://bucket/prefix, hdfs://host:port/path.")
     String store;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Option(names = "--run", paramLabel = "ID", description = "The run (default: the newest).")
     String run;
 
+    StoreLocation location()
+    {
+        return storeOptions.location(store);
+    }
+
     CheckpointRepository open()
     {
-        return Guice.createInjector(StoreModule.forReading(store)).getInstance(CheckpointRepository.class);
+        return StoreModule.openForReading(location());
+    }
+
+    /**
+     * The checkpoints of {@code --run}, else of every run.
+     */
+    List<Manifest> checkpoints(CheckpointRepository repository)
+            throws IOException
+    {
+        return run == null ? repository.checkpoints() : repository.checkpoints(run(repository));
     }
 
     /**
@@ -34,12 +53,12 @@ final class RepositoryOptions
         List<String> runs = repository.runs();
         if (run != null) {
             if (!runs.contains(run)) {
-                throw new IllegalArgumentException("No run " + run + " in " + repository.store().location() + "; runs: " + runs);
+                throw new UsageException("No run " + run + " in " + repository.store().location() + "; runs: " + runs);
             }
             return run;
         }
         if (runs.isEmpty()) {
-            throw new IllegalArgumentException("No run in " + repository.store().location() + "; train into it first");
+            throw new UsageException("No run in " + repository.store().location() + "; train into it first");
         }
         return runs.get(runs.size() - 1);
     }
@@ -55,12 +74,12 @@ final class RepositoryOptions
             try {
                 return repository.checkpoint(selected, step.get());
             }
-            catch (java.io.FileNotFoundException e) {
-                throw new IllegalArgumentException("Run " + selected + " has no checkpoint at step " + step.get() + "; steps: "
-                        + repository.checkpoints(selected).stream().map(Manifest::step).toList());
+            catch (FileNotFoundException e) {
+                throw new UsageException("Run " + selected + " has no checkpoint at step " + step.get() + "; steps: "
+                        + repository.checkpoints(selected).stream().map(Manifest::step).toList(), e);
             }
         }
         return repository.latest(selected)
-                .orElseThrow(() -> new IllegalArgumentException("Run " + selected + " has no checkpoint yet"));
+                .orElseThrow(() -> new UsageException("Run " + selected + " has no checkpoint yet"));
     }
 }

@@ -1,16 +1,12 @@
 package io.cairn.trainer;
 
 import com.google.inject.Guice;
-import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveKind;
-import io.cairn.core.config.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -26,22 +22,26 @@ final class TrainCommand
     String store;
 
     @Mixin
+    StoreOptions storeOptions;
+
+    @Mixin
     TrainingOptions training;
 
-    @Option(names = "--mode", defaultValue = "full", paramLabel = "full|weights|state", description = "What each save holds (default: ${DEFAULT-VALUE}).")
-    String mode;
+    @Option(names = "--mode", defaultValue = "full", paramLabel = "full|weights|state", converter = Converters.Mode.class,
+            description = "What each save holds (default: ${DEFAULT-VALUE}).")
+    SaveKind mode;
 
     @Option(names = "--save-every-steps", paramLabel = "N", description = "Save every N steps.")
     Long saveEverySteps;
 
-    @Option(names = "--save-every", paramLabel = "DURATION", description = "Save every DURATION of wall time, e.g. 30s, 5m, PT1H.")
-    String saveEvery;
+    @Option(names = "--save-every", paramLabel = "DURATION", converter = Converters.SaveEvery.class, description = "Save every DURATION of wall time, e.g. 30s, 5m, PT1H.")
+    Duration saveEvery;
 
     @Option(names = "--save-every-epochs", paramLabel = "N", description = "Save every N epochs.")
     Integer saveEveryEpochs;
 
-    @Option(names = "--save-best", paramLabel = "METRIC[:min|max]", description = "Save at an epoch end when METRIC (loss, accuracy) improves.")
-    String saveBest;
+    @Option(names = "--save-best", paramLabel = "METRIC[:min|max]", converter = Converters.SaveBest.class, description = "Save at an epoch end when METRIC (loss, accuracy) improves.")
+    MonitorSpec saveBest;
 
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the last N checkpoints of the run.")
     Integer keepLast;
@@ -70,9 +70,9 @@ final class TrainCommand
     @Option(names = "--json", description = "Print a JSON summary on stdout.")
     boolean json;
 
-    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "4MiB",
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "4MiB", converter = Converters.ChunkSize.class,
             description = "Chunk size of a new repository; an existing one keeps its own (default: ${DEFAULT-VALUE}). Smaller deduplicates finer, larger uploads faster.")
-    String chunkSize;
+    int chunkSize;
 
     @Option(names = "--upload-threads", paramLabel = "N", defaultValue = "4", description = "Chunks uploaded (and, on restore, read) in parallel (default: ${DEFAULT-VALUE}).")
     int uploadThreads;
@@ -86,32 +86,31 @@ final class TrainCommand
     public Integer call()
             throws Exception
     {
-        TrainConfig config = new TrainConfig(
-                store,
-                training.modelSpec(),
-                training.dataSpec(),
-                training.epochs(),
-                training.batch(),
-                training.seed,
-                SaveKind.parse(mode),
-                saveEverySteps == null ? OptionalLong.empty() : OptionalLong.of(saveEverySteps),
-                Optional.ofNullable(saveEvery).map(value -> Settings.duration("--save-every", value)),
-                saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(saveEveryEpochs),
-                Optional.ofNullable(saveBest).map(TrainConfig.Monitor::parse),
-                keepLast == null ? OptionalInt.empty() : OptionalInt.of(keepLast),
-                keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(keepEverySteps),
-                keepBest == null ? OptionalInt.empty() : OptionalInt.of(keepBest),
-                sync,
-                saveOnFinish,
-                maxSteps == null ? OptionalLong.empty() : OptionalLong.of(maxSteps),
-                resume,
-                Optional.ofNullable(run),
-                json);
-        int chunkBytes = (int) Settings.bytes("--chunk-size", chunkSize, RepositoryDescriptor.MIN_CHUNK_SIZE, RepositoryDescriptor.MAX_CHUNK_SIZE);
-        if (uploadThreads < 1 || uploadThreads > 64) {
-            throw new IllegalArgumentException("--upload-threads must be from 1 to 64, got " + uploadThreads);
-        }
-        return Guice.createInjector(StoreModule.forWriting(store, chunkBytes, uploadThreads), new TrainModule(config, console))
+        TrainConfig config = TrainConfig.builder()
+                .store(storeOptions.location(store))
+                .chunkSize(chunkSize)
+                .uploadThreads(uploadThreads)
+                .model(training.model)
+                .data(training.data)
+                .epochs(training.epochs)
+                .batchSize(training.batch)
+                .seed(training.seed)
+                .mode(mode)
+                .saveEverySteps(saveEverySteps)
+                .saveEvery(saveEvery)
+                .saveEveryEpochs(saveEveryEpochs)
+                .saveBest(saveBest)
+                .keepLast(keepLast)
+                .keepEverySteps(keepEverySteps)
+                .keepBest(keepBest)
+                .sync(sync)
+                .saveOnFinish(saveOnFinish)
+                .maxSteps(maxSteps)
+                .resume(resume)
+                .run(run)
+                .json(json)
+                .build();
+        return Guice.createInjector(StoreModule.forWriting(config.store(), config.chunkSize(), config.uploadThreads()), new TrainModule(config, console))
                 .getInstance(TrainingRun.class)
                 .run();
     }

@@ -1,6 +1,7 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.MetricMode;
+import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveKind;
 
 import java.time.Duration;
@@ -11,98 +12,386 @@ import java.util.OptionalLong;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Everything {@code cairn train} was asked to do, parsed and checked. Guice builds the run from it.
+ * Everything {@code cairn train} was asked to do, parsed and checked; Guice builds the run from it.
+ * Made by {@link #builder()}: a setter per flag, and {@link Builder#build()} checks the values and
+ * how they combine, naming the flag of anything wrong. Immutable.
  */
-record TrainConfig(
-        String store,
-        ModelSpec model,
-        DataSpec data,
-        int epochs,
-        int batchSize,
-        long seed,
-        SaveKind mode,
-        OptionalLong saveEverySteps,
-        Optional<Duration> saveEvery,
-        OptionalInt saveEveryEpochs,
-        Optional<Monitor> saveBest,
-        OptionalInt keepLast,
-        OptionalLong keepEverySteps,
-        OptionalInt keepBest,
-        boolean sync,
-        boolean saveOnFinish,
-        OptionalLong maxSteps,
-        boolean resume,
-        Optional<String> run,
-        boolean json)
+final class TrainConfig
 {
     /**
      * Saves every 50 steps, as the seed does, when no save flag is given.
      */
     static final long DEFAULT_SAVE_EVERY_STEPS = 50;
+    static final int MAX_UPLOAD_THREADS = 64;
 
-    TrainConfig
+    private final StoreLocation store;
+    private final int chunkSize;
+    private final int uploadThreads;
+    private final ModelSpec model;
+    private final DataSpec data;
+    private final int epochs;
+    private final int batchSize;
+    private final long seed;
+    private final SaveKind mode;
+    private final OptionalLong saveEverySteps;
+    private final Optional<Duration> saveEvery;
+    private final OptionalInt saveEveryEpochs;
+    private final Optional<MonitorSpec> saveBest;
+    private final OptionalInt keepLast;
+    private final OptionalLong keepEverySteps;
+    private final OptionalInt keepBest;
+    private final boolean sync;
+    private final boolean saveOnFinish;
+    private final OptionalLong maxSteps;
+    private final boolean resume;
+    private final Optional<String> run;
+    private final boolean json;
+
+    private TrainConfig(Builder builder)
     {
-        requireNonNull(store, "store is null");
-        requireNonNull(model, "model is null");
-        requireNonNull(data, "data is null");
-        requireNonNull(mode, "mode is null");
-        if (epochs <= 0) {
-            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-        }
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batchSize);
-        }
-        positive(saveEverySteps, "--save-every-steps");
-        positive(saveEveryEpochs, "--save-every-epochs");
-        positive(keepLast, "--keep-last");
-        positive(keepEverySteps, "--keep-every-steps");
-        positive(keepBest, "--keep-best");
-        positive(maxSteps, "--max-steps");
-        saveEvery.ifPresent(duration -> {
-            if (duration.isZero() || duration.isNegative()) {
-                throw new IllegalArgumentException("--save-every must be positive, got " + duration);
-            }
-        });
-        if (run.isPresent() && !resume) {
-            throw new IllegalArgumentException("--run names the run to continue and needs --resume");
-        }
+        this.store = requireNonNull(builder.store, "store is null");
+        this.chunkSize = builder.chunkSize;
+        this.uploadThreads = builder.uploadThreads;
+        this.model = requireNonNull(builder.model, "model is null");
+        this.data = requireNonNull(builder.data, "data is null");
+        this.epochs = builder.epochs;
+        this.batchSize = builder.batchSize;
+        this.seed = builder.seed;
+        this.mode = requireNonNull(builder.mode, "mode is null");
+        this.saveEverySteps = builder.saveEverySteps == null ? OptionalLong.empty() : OptionalLong.of(builder.saveEverySteps);
+        this.saveEvery = Optional.ofNullable(builder.saveEvery);
+        this.saveEveryEpochs = builder.saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(builder.saveEveryEpochs);
+        this.saveBest = Optional.ofNullable(builder.saveBest);
+        this.keepLast = builder.keepLast == null ? OptionalInt.empty() : OptionalInt.of(builder.keepLast);
+        this.keepEverySteps = builder.keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(builder.keepEverySteps);
+        this.keepBest = builder.keepBest == null ? OptionalInt.empty() : OptionalInt.of(builder.keepBest);
+        this.sync = builder.sync;
+        this.saveOnFinish = builder.saveOnFinish;
+        this.maxSteps = builder.maxSteps == null ? OptionalLong.empty() : OptionalLong.of(builder.maxSteps);
+        this.resume = builder.resume;
+        this.run = Optional.ofNullable(builder.run);
+        this.json = builder.json;
+    }
+
+    static Builder builder()
+    {
+        return new Builder();
+    }
+
+    StoreLocation store()
+    {
+        return store;
+    }
+
+    /**
+     * The chunk size of a repository created now; an existing one keeps its own.
+     */
+    int chunkSize()
+    {
+        return chunkSize;
+    }
+
+    int uploadThreads()
+    {
+        return uploadThreads;
+    }
+
+    ModelSpec model()
+    {
+        return model;
+    }
+
+    DataSpec data()
+    {
+        return data;
+    }
+
+    int epochs()
+    {
+        return epochs;
+    }
+
+    int batchSize()
+    {
+        return batchSize;
+    }
+
+    long seed()
+    {
+        return seed;
+    }
+
+    SaveKind mode()
+    {
+        return mode;
+    }
+
+    OptionalLong saveEverySteps()
+    {
+        return saveEverySteps;
+    }
+
+    Optional<Duration> saveEvery()
+    {
+        return saveEvery;
+    }
+
+    OptionalInt saveEveryEpochs()
+    {
+        return saveEveryEpochs;
+    }
+
+    Optional<MonitorSpec> saveBest()
+    {
+        return saveBest;
+    }
+
+    OptionalInt keepLast()
+    {
+        return keepLast;
+    }
+
+    OptionalLong keepEverySteps()
+    {
+        return keepEverySteps;
+    }
+
+    OptionalInt keepBest()
+    {
+        return keepBest;
     }
 
     /**
      * The metric {@code --keep-best} ranks by: the {@code --save-best} metric, else loss.
      */
-    Monitor keepBestMonitor()
+    MonitorSpec keepBestMonitor()
     {
-        return saveBest.orElse(new Monitor("loss", MetricMode.MIN));
+        return saveBest.orElse(new MonitorSpec("loss", MetricMode.MIN));
     }
 
-    record Monitor(String metric, MetricMode mode)
+    boolean sync()
     {
-        static Monitor parse(String spec)
+        return sync;
+    }
+
+    boolean saveOnFinish()
+    {
+        return saveOnFinish;
+    }
+
+    OptionalLong maxSteps()
+    {
+        return maxSteps;
+    }
+
+    boolean resume()
+    {
+        return resume;
+    }
+
+    Optional<String> run()
+    {
+        return run;
+    }
+
+    boolean json()
+    {
+        return json;
+    }
+
+    /**
+     * One setter per flag. A flag that was not given is left unset, or set to null; the defaults are
+     * those of the command line.
+     */
+    static final class Builder
+    {
+        private StoreLocation store;
+        private int chunkSize = RepositoryDescriptor.DEFAULT_CHUNK_SIZE;
+        private int uploadThreads = 4;
+        private ModelSpec model;
+        private DataSpec data;
+        private int epochs = 5;
+        private int batchSize = 32;
+        private long seed = 42;
+        private SaveKind mode = SaveKind.FULL;
+        private Long saveEverySteps;
+        private Duration saveEvery;
+        private Integer saveEveryEpochs;
+        private MonitorSpec saveBest;
+        private Integer keepLast;
+        private Long keepEverySteps;
+        private Integer keepBest;
+        private boolean sync;
+        private boolean saveOnFinish;
+        private Long maxSteps;
+        private boolean resume;
+        private String run;
+        private boolean json;
+
+        private Builder() {}
+
+        Builder store(StoreLocation store)
         {
-            String[] parts = spec.split(":", -1);
-            if (parts.length > 2 || parts[0].isBlank()) {
-                throw new IllegalArgumentException("--save-best " + spec + ": expected METRIC or METRIC:min or METRIC:max, e.g. loss:min");
-            }
-            if (!parts[0].equals("loss") && !parts[0].equals("accuracy")) {
-                throw new IllegalArgumentException("--save-best " + spec + ": unknown metric '" + parts[0] + "'; training reports loss and accuracy");
-            }
-            MetricMode mode = parts.length == 2 ? MetricMode.parse(parts[1]) : MetricMode.defaultFor(parts[0]);
-            return new Monitor(parts[0], mode);
+            this.store = store;
+            return this;
         }
-    }
 
-    private static void positive(OptionalLong value, String flag)
-    {
-        if (value.isPresent() && value.getAsLong() <= 0) {
-            throw new IllegalArgumentException(flag + " must be at least 1, got " + value.getAsLong());
+        Builder chunkSize(int chunkSize)
+        {
+            this.chunkSize = chunkSize;
+            return this;
         }
-    }
 
-    private static void positive(OptionalInt value, String flag)
-    {
-        if (value.isPresent() && value.getAsInt() <= 0) {
-            throw new IllegalArgumentException(flag + " must be at least 1, got " + value.getAsInt());
+        Builder uploadThreads(int uploadThreads)
+        {
+            this.uploadThreads = uploadThreads;
+            return this;
+        }
+
+        Builder model(ModelSpec model)
+        {
+            this.model = model;
+            return this;
+        }
+
+        Builder data(DataSpec data)
+        {
+            this.data = data;
+            return this;
+        }
+
+        Builder epochs(int epochs)
+        {
+            this.epochs = epochs;
+            return this;
+        }
+
+        Builder batchSize(int batchSize)
+        {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        Builder seed(long seed)
+        {
+            this.seed = seed;
+            return this;
+        }
+
+        Builder mode(SaveKind mode)
+        {
+            this.mode = mode;
+            return this;
+        }
+
+        Builder saveEverySteps(Long steps)
+        {
+            this.saveEverySteps = steps;
+            return this;
+        }
+
+        Builder saveEvery(Duration interval)
+        {
+            this.saveEvery = interval;
+            return this;
+        }
+
+        Builder saveEveryEpochs(Integer epochs)
+        {
+            this.saveEveryEpochs = epochs;
+            return this;
+        }
+
+        Builder saveBest(MonitorSpec monitor)
+        {
+            this.saveBest = monitor;
+            return this;
+        }
+
+        Builder keepLast(Integer count)
+        {
+            this.keepLast = count;
+            return this;
+        }
+
+        Builder keepEverySteps(Long steps)
+        {
+            this.keepEverySteps = steps;
+            return this;
+        }
+
+        Builder keepBest(Integer count)
+        {
+            this.keepBest = count;
+            return this;
+        }
+
+        Builder sync(boolean sync)
+        {
+            this.sync = sync;
+            return this;
+        }
+
+        Builder saveOnFinish(boolean saveOnFinish)
+        {
+            this.saveOnFinish = saveOnFinish;
+            return this;
+        }
+
+        Builder maxSteps(Long steps)
+        {
+            this.maxSteps = steps;
+            return this;
+        }
+
+        Builder resume(boolean resume)
+        {
+            this.resume = resume;
+            return this;
+        }
+
+        Builder run(String run)
+        {
+            this.run = run;
+            return this;
+        }
+
+        Builder json(boolean json)
+        {
+            this.json = json;
+            return this;
+        }
+
+        /**
+         * @throws UsageException naming the flag of a value out of range, or of flags that do not go together
+         */
+        TrainConfig build()
+        {
+            UsageException.checkAtLeastOne("--epochs", epochs);
+            UsageException.checkAtLeastOne("--batch", batchSize);
+            checkAtLeastOneIfSet("--save-every-steps", saveEverySteps);
+            checkAtLeastOneIfSet("--save-every-epochs", saveEveryEpochs);
+            checkAtLeastOneIfSet("--keep-last", keepLast);
+            checkAtLeastOneIfSet("--keep-every-steps", keepEverySteps);
+            checkAtLeastOneIfSet("--keep-best", keepBest);
+            checkAtLeastOneIfSet("--max-steps", maxSteps);
+            if (saveEvery != null && (saveEvery.isZero() || saveEvery.isNegative())) {
+                throw new UsageException("--save-every must be positive, got " + saveEvery);
+            }
+            if (uploadThreads < 1 || uploadThreads > MAX_UPLOAD_THREADS) {
+                throw new UsageException("--upload-threads must be from 1 to " + MAX_UPLOAD_THREADS + ", got " + uploadThreads);
+            }
+            if (run != null && !resume) {
+                throw new UsageException("--run names the run to continue and needs --resume");
+            }
+            return new TrainConfig(this);
+        }
+
+        private static void checkAtLeastOneIfSet(String flag, Number value)
+        {
+            if (value != null) {
+                UsageException.checkAtLeastOne(flag, value.longValue());
+            }
         }
     }
 }

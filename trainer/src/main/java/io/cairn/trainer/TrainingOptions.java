@@ -7,11 +7,13 @@ import picocli.CommandLine.Option;
  */
 final class TrainingOptions
 {
-    @Option(names = "--model", defaultValue = "mlp:100,10,5", paramLabel = "mlp:A,...,Z", description = "Dense stack: A inputs, relu hidden layers, softmax of Z classes (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Option(names = "--model", defaultValue = "mlp:100,10,5", paramLabel = "mlp:A,...,Z", converter = Converters.Model.class,
+            description = "Dense stack: A inputs, relu hidden layers, softmax of Z classes (default: ${DEFAULT-VALUE}).")
+    ModelSpec model;
 
-    @Option(names = "--data", defaultValue = "random:1000", paramLabel = "random:N|csv:PATH", description = "Training data (default: ${DEFAULT-VALUE}).")
-    String data;
+    @Option(names = "--data", defaultValue = "random:1000", paramLabel = "random:N|csv:PATH", converter = Converters.Data.class,
+            description = "Training data (default: ${DEFAULT-VALUE}).")
+    DataSpec data;
 
     @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -22,29 +24,12 @@ final class TrainingOptions
     @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, data and shuffle (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    ModelSpec modelSpec()
+    /**
+     * Fails naming the flag unless epochs and batch size are at least 1.
+     */
+    void check()
     {
-        return ModelSpec.parse(model);
-    }
-
-    DataSpec dataSpec()
-    {
-        return DataSpec.parse(data);
-    }
-
-    int epochs()
-    {
-        if (epochs <= 0) {
-            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-        }
-        return epochs;
-    }
-
-    int batch()
-    {
-        if (batch <= 0) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
-        return batch;
+        UsageException.checkAtLeastOne("--epochs", epochs);
+        UsageException.checkAtLeastOne("--batch", batch);
     }
 }

@@ -12,15 +12,18 @@ import io.cairn.core.model.Model;
 import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.FitResult;
 import io.cairn.core.train.Trainer;
+import io.cairn.core.train.TrainingCallback;
+import io.cairn.core.train.TrainingLogs;
+import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.JsonPrinter;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
@@ -63,7 +66,7 @@ final class TrainingRun
                     fit = fit.resumingFrom(checkpointer.resumeState().get());
                 }
                 CheckpointCallback saves = new CheckpointCallback(checkpointer, savePolicy, config.mode(), config.saveOnFinish());
-                result = new Trainer(model).fit(data, fit, List.of(saves, new ProgressCallback(console.err())));
+                result = fit(model, data, fit, List.of(saves, new ProgressCallback(console.err())));
                 checkpointer.awaitPending();
             }
             report(checkpointer, result);
@@ -81,7 +84,14 @@ final class TrainingRun
             return checkpointer;
         }
         Optional<String> existing = config.run().isPresent() ? config.run() : repository.newestRun();
-        Checkpointer checkpointer = Checkpointer.resumeRun(repository, model, options, config.run());
+        Checkpointer checkpointer;
+        try {
+            checkpointer = Checkpointer.resumeRun(repository, model, options, config.run());
+        }
+        catch (IllegalArgumentException e) {
+            // documented: the named run does not exist, or has only WEIGHTS checkpoints
+            throw new UsageException(e.getMessage(), e);
+        }
         if (checkpointer.resumedFrom().isPresent()) {
             Manifest from = checkpointer.resumedFrom().get();
             console.err().println("Resuming run " + checkpointer.run() + " from step " + from.step() + " (" + from.kind() + ", epoch " + (from.epoch() + 1) + ")");
@@ -104,30 +114,49 @@ final class TrainingRun
         double stepsPerSecond = result.trainSeconds() > 0 ? result.stepsRun() / result.trainSeconds() : 0;
         console.err().printf(Locale.ROOT, "Run %s: %d steps in %.2f s (%.0f steps/s); saved %s; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
                 checkpointer.run(), result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
-        if (!config.json()) {
-            return;
+        if (config.json()) {
+            List<Double> snapshots = checkpointer.snapshotMillis();
+            JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
+                    checkpointer.run(),
+                    checkpointer.resumedFrom().map(Manifest::step).orElse(null),
+                    result.finalState().step(),
+                    result.trainSeconds(),
+                    stepsPerSecond,
+                    new JsonDocuments.Stalls(percentile(stalls, 0.5), percentile(stalls, 0.95), stalls.size()),
+                    new JsonDocuments.Timings(percentile(snapshots, 0.5), percentile(snapshots, 0.95)),
+                    saved,
+                    retained,
+                    result.metrics()));
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("run", checkpointer.run());
-        json.put("resumedFrom", checkpointer.resumedFrom().map(Manifest::step).orElse(null));
-        json.put("steps", result.finalState().step());
-        json.put("trainSeconds", result.trainSeconds());
-        json.put("stepsPerSecond", stepsPerSecond);
-        Map<String, Object> stall = new LinkedHashMap<>();
-        stall.put("median", percentile(stalls, 0.5));
-        stall.put("p95", percentile(stalls, 0.95));
-        stall.put("count", stalls.size());
-        json.put("saveStallMillis", stall);
-        List<Double> snapshots = checkpointer.snapshotMillis();
-        Map<String, Object> snapshot = new LinkedHashMap<>();
-        snapshot.put("median", percentile(snapshots, 0.5));
-        snapshot.put("p95", percentile(snapshots, 0.95));
-        // the part of the stall that was the memory copy itself; the rest waited for a save slot
-        json.put("snapshotMillis", snapshot);
-        json.put("saved", saved);
-        json.put("retained", retained);
-        json.put("metrics", result.metrics());
-        Json.print(console.out(), json);
+    }
+
+    /**
+     * {@link Trainer#fit}, where an {@link IllegalArgumentException} before training begins is bad
+     * usage: fit checks the data's shape and a resumed run's batch size, seed and data against its
+     * options before the first callback, and the fix is in the flags or the data.
+     */
+    static FitResult fit(Model model, Dataset data, FitOptions options, List<TrainingCallback> callbacks)
+    {
+        AtomicBoolean began = new AtomicBoolean();
+        List<TrainingCallback> hooks = new ArrayList<>();
+        hooks.add(new TrainingCallback()
+        {
+            @Override
+            public void onTrainBegin(TrainingLogs logs)
+            {
+                began.set(true);
+            }
+        });
+        hooks.addAll(callbacks);
+        try {
+            return new Trainer(model).fit(data, options, hooks);
+        }
+        catch (IllegalArgumentException e) {
+            if (began.get()) {
+                throw e;
+            }
+            throw new UsageException(e.getMessage(), e);
+        }
     }
 
     static double percentile(List<Double> values, double fraction)

@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash every chunk of the checkpoints; exit 1 on damage.")
@@ -31,13 +32,7 @@ final class VerifyCommand
             throws Exception
     {
         try (CheckpointRepository opened = repository.open()) {
-            List<Manifest> checkpoints;
-            if (step != null) {
-                checkpoints = List.of(repository.checkpoint(opened, java.util.Optional.of(step)));
-            }
-            else {
-                checkpoints = repository.run == null ? opened.checkpoints() : opened.checkpoints(repository.run(opened));
-            }
+            List<Manifest> checkpoints = step == null ? repository.checkpoints(opened) : List.of(repository.checkpoint(opened, Optional.of(step)));
             int damaged = 0;
             for (Manifest manifest : checkpoints) {
                 List<String> problems = opened.verify(manifest);

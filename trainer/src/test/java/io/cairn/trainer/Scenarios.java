@@ -74,6 +74,17 @@ final class Scenarios
         assertThat(dataFileHash(last)).isEqualTo(dataFileHash(inspectLatest(whole)));
     }
 
+    /**
+     * Exit 2 with one line from cairn, saying {@code expected}.
+     */
+    static void assertUsageError(CliRun run, String expected)
+    {
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        List<String> lines = run.err().lines().filter(line -> line.startsWith("cairn")).toList();
+        assertThat(lines).as(run.toString()).hasSize(1);
+        assertThat(lines.get(0)).contains(expected);
+    }
+
     static JsonNode inspectLatest(String store)
     {
         CliRun inspect = cairn("inspect", "--store", store, "--latest", "--json");

@@ -12,10 +12,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static io.cairn.trainer.CliRun.cairn;
+import static io.cairn.trainer.Scenarios.assertUsageError;
 import static io.cairn.trainer.Scenarios.concat;
 import static io.cairn.trainer.Scenarios.dataFileHash;
 import static io.cairn.trainer.Scenarios.inspectLatest;
@@ -158,6 +160,49 @@ class TestCairnCommand
     }
 
     @Test
+    void aChunkMissingDuringExportIsAFailureNotBadUsage()
+            throws IOException
+    {
+        Path root = temp.resolve("ckpt");
+        assertThat(cairn("train", "--store", root.toString(), "--epochs", "1", "--save-every-steps", "32", "--mode", "full").exitCode()).isZero();
+        String chunk = inspectLatest(root.toString()).get("files").findValues("chunks").stream()
+                .filter(node -> node.size() > 0)
+                .reduce((first, second) -> second).orElseThrow().get(0).asText();
+        Files.delete(root.resolve("chunks").resolve(chunk.substring(0, 2)).resolve(chunk));
+
+        CliRun export = cairn("export", "--store", root.toString(), "--latest", "--to", temp.resolve("out").toString());
+        assertThat(export.exitCode()).as(export.toString()).isEqualTo(1);
+        assertThat(export.err()).contains(chunk);
+        CliRun verify = cairn("verify", "--store", root.toString());
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.err()).contains("DAMAGED").contains(chunk);
+    }
+
+    @Test
+    void everyCommandThatOpensAStoreTakesStoreOptions()
+    {
+        for (String command : List.of("train", "ls", "inspect", "verify", "export", "gc", "bench")) {
+            CliRun help = cairn(command, "--help");
+            assertThat(help.exitCode()).as(help.toString()).isZero();
+            assertThat(help.out()).as(command).contains("--store-option=KEY=VALUE");
+        }
+    }
+
+    @Test
+    void aStoreOptionWithoutEqualsSignExitsTwoWithoutQuotingIt()
+    {
+        String store = temp.resolve("ckpt").toString();
+        CliRun bare = cairn("ls", "--store", store, "--store-option", "hush-hush");
+        assertUsageError(bare, "--store-option takes KEY=VALUE");
+        assertThat(bare.err()).doesNotContain("hush-hush");
+
+        // a secret given as a separate argument is not quoted back either
+        CliRun split = cairn("ls", "--store", store, "--store-option", "secret-access-key", "hush-hush");
+        assertThat(split.exitCode()).as(split.toString()).isEqualTo(2);
+        assertThat(split.err()).doesNotContain("hush-hush");
+    }
+
+    @Test
     void gcSweepsOnlyUnreferencedChunks()
             throws IOException
     {
@@ -183,7 +228,7 @@ class TestCairnCommand
     {
         CliRun bench = cairn("bench", "--store", temp.resolve("bench").toString(), "--epochs", "1", "--save-every-steps", "16", "--json");
         assertThat(bench.exitCode()).as(bench.toString()).isZero();
-        Map<String, JsonNode> cases = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> cases = new LinkedHashMap<>();
         bench.json().get("cases").forEach(row -> cases.put(row.get("case").asText(), row));
         assertThat(cases).containsOnlyKeys("no saves", "SavedModel export per save (sync)", "Cairn FULL (--sync)", "Cairn FULL (async)", "Cairn STATE (async)", "Cairn WEIGHTS (async)");
         assertThat(cases.get("no saves").get("saves").asInt()).isZero();
@@ -325,14 +370,6 @@ class TestCairnCommand
         CliRun inspect = cairn("inspect", "--store", store, "--step", "17");
         assertUsageError(inspect, "no checkpoint at step 17");
         assertThat(inspect.err()).contains("[16, 32]");
-    }
-
-    private static void assertUsageError(CliRun run, String expected)
-    {
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-        List<String> lines = run.err().lines().filter(line -> line.startsWith("cairn")).toList();
-        assertThat(lines).as(run.toString()).hasSize(1);
-        assertThat(lines.get(0)).contains(expected);
     }
 
     private String lastDataFileHash(String store)

@@ -3,18 +3,20 @@ package io.cairn.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.storage.hdfs.MiniHdfs;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static io.cairn.trainer.CliRun.cairn;
+import static io.cairn.trainer.Scenarios.assertUsageError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,7 +28,7 @@ class TestCairnCommandOnHdfs
     private static MiniHdfs hdfs;
 
     @TempDir
-    Path temp;
+    File temp;
 
     @BeforeAll
     static void startCluster()
@@ -48,15 +50,15 @@ class TestCairnCommandOnHdfs
     {
         String store = hdfs.uri("/ckpt");
         JsonNode checkpoints = Scenarios.trainSeedKeepingTheLastTwo(store);
-        Scenarios.assertSameCheckpoints(checkpoints, Scenarios.trainSeedKeepingTheLastTwo(temp.resolve("local").toString()));
+        Scenarios.assertSameCheckpoints(checkpoints, Scenarios.trainSeedKeepingTheLastTwo(new File(temp, "local").toString()));
 
-        Path out = temp.resolve("export");
+        File out = new File(temp, "export");
         CliRun export = cairn("export", "--store", store, "--latest", "--to", out.toString());
         assertThat(export.exitCode()).as(export.toString()).isZero();
-        assertThat(out.resolve("saved_model.pb")).isRegularFile();
+        assertThat(new File(out, "saved_model.pb")).isFile();
 
         List<String> files = new ArrayList<>();
-        RemoteIterator<LocatedFileStatus> listing = hdfs.fileSystem().listFiles(new org.apache.hadoop.fs.Path("/ckpt"), true);
+        RemoteIterator<LocatedFileStatus> listing = hdfs.fileSystem().listFiles(new Path("/ckpt"), true);
         while (listing.hasNext()) {
             files.add(listing.next().getPath().toUri().getPath());
         }
@@ -65,6 +67,22 @@ class TestCairnCommandOnHdfs
         assertThat(files).filteredOn(path -> path.contains("/checkpoints/")).hasSize(2)
                 .allMatch(path -> path.matches("/ckpt/runs/[^/]+/checkpoints/\\d{20}\\.json"));
         assertThat(files).noneMatch(path -> path.contains(".cairn-tmp"));
+    }
+
+    @Test
+    void hdfsSettingsComeFromStoreOptions()
+            throws IOException
+    {
+        // the URI has no query: the client settings and the block size come only from --store-option
+        String store = hdfs.location("/options").toString();
+        List<String> args = new ArrayList<>(List.of("train", "--store", store, "--epochs", "1", "--save-every-steps", "32", "--mode", "weights", "--store-option", "block-size=1MiB"));
+        MiniHdfs.CLIENT_SETTINGS.forEach((key, value) -> args.addAll(List.of("--store-option", key + "=" + value)));
+        CliRun train = cairn(args.toArray(String[]::new));
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(hdfs.fileSystem().getFileStatus(new Path("/options/cairn-repository.json")).getBlockSize()).isEqualTo(1L << 20);
+
+        CliRun badValue = cairn("ls", "--store", store, "--store-option", "replication=0");
+        assertUsageError(badValue, "replication");
     }
 
     @Test

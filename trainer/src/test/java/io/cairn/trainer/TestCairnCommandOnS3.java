@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static io.cairn.trainer.CliRun.cairn;
+import static io.cairn.trainer.Scenarios.assertUsageError;
+import static io.cairn.trainer.Scenarios.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -77,6 +79,66 @@ class TestCairnCommandOnS3
     void resumeOnS3EndsLikeAnUninterruptedRun()
     {
         Scenarios.assertResumeEndsLikeAnUninterruptedRun(server.uri("ckpt", "whole"), server.uri("ckpt", "interrupted"));
+    }
+
+    @Test
+    void everyCommandTakesTheS3SettingsAsStoreOptions()
+    {
+        // no settings in the URI: endpoint, path style and credentials come only from --store-option
+        String store = "s3://ckpt/options";
+        String[] options = settings();
+        CliRun train = cairn(concat(new String[] {"train", "--store", store, "--epochs", "1", "--save-every-steps", "16", "--mode", "full", "--json"}, options));
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(train.json().get("saved").toString()).isEqualTo("[16,32]");
+
+        CliRun ls = cairn(concat(new String[] {"ls", "--store", store, "--json"}, options));
+        assertThat(ls.exitCode()).as(ls.toString()).isZero();
+        assertThat(ls.json().get("checkpoints").findValues("step")).extracting(JsonNode::asLong).containsExactly(16L, 32L);
+        CliRun inspect = cairn(concat(new String[] {"inspect", "--store", store, "--step", "16", "--json"}, options));
+        assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+        assertThat(inspect.json().get("step").asLong()).isEqualTo(16);
+        CliRun verify = cairn(concat(new String[] {"verify", "--store", store}, options));
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.err()).contains("2 checkpoint(s) verified, 0 damaged");
+        CliRun gc = cairn(concat(new String[] {"gc", "--store", store, "--dry-run"}, options));
+        assertThat(gc.exitCode()).as(gc.toString()).isZero();
+        assertThat(gc.err()).contains("would delete 0");
+
+        // a target of the same scheme opens with the same options
+        CliRun export = cairn(concat(new String[] {"export", "--store", store, "--latest", "--to", "s3://ckpt/exported"}, options));
+        assertThat(export.exitCode()).as(export.toString()).isZero();
+        assertThat(listWithPlainClient("ckpt", "exported/")).contains("exported/saved_model.pb");
+
+        CliRun bench = cairn(concat(new String[] {"bench", "--store", "s3://ckpt/bench", "--epochs", "1", "--save-every-steps", "16", "--loads", "1", "--json"}, options));
+        assertThat(bench.exitCode()).as(bench.toString()).isZero();
+        assertThat(bench.json().get("cases")).hasSize(6);
+        assertThat(listWithPlainClient("ckpt", "bench/")).anyMatch(key -> key.endsWith("/cairn-repository.json"));
+    }
+
+    @Test
+    void aBadOrUnknownStoreOptionExitsTwoNamingTheKeyNeverTheSecret()
+    {
+        String store = "s3://ckpt/bad-options";
+        CliRun badValue = cairn(concat(new String[] {"ls", "--store", store, "--store-option", "max-attempts=lots"}, settings()));
+        assertUsageError(badValue, "max-attempts");
+        assertThat(badValue.err()).doesNotContain(S3ProxyServer.SECRET_KEY);
+
+        CliRun unknown = cairn(concat(new String[] {"train", "--store", store, "--store-option", "bogus-key=1"}, settings()));
+        assertUsageError(unknown, "bogus-key");
+        assertThat(unknown.err()).doesNotContain(S3ProxyServer.SECRET_KEY);
+
+        CliRun unpaired = cairn("ls", "--store", store, "--store-option", "secret-access-key=" + S3ProxyServer.SECRET_KEY);
+        assertUsageError(unpaired, "secret-access-key");
+        assertThat(unpaired.err()).doesNotContain(S3ProxyServer.SECRET_KEY);
+    }
+
+    private static String[] settings()
+    {
+        return new String[] {
+                "--store-option", "endpoint=" + server.endpoint(),
+                "--store-option", "path-style=true",
+                "--store-option", "access-key-id=" + S3ProxyServer.ACCESS_KEY,
+                "--store-option", "secret-access-key=" + S3ProxyServer.SECRET_KEY};
     }
 
     private static List<String> listWithPlainClient(String bucket, String prefix)

@@ -1,0 +1,123 @@
+package io.cairn.trainer;
+
+import io.cairn.core.checkpoint.RepositoryDescriptor;
+import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.config.Settings;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * picocli converters from flag text to typed values. Each error names its flag, and
+ * {@link CairnCommand} prints it as it is. This is the one place the trainer calls core's parsers for
+ * sizes and durations.
+ */
+final class Converters
+{
+    private Converters() {}
+
+    /**
+     * {@code --chunk-size 4MiB}: bytes, from core's smallest chunk size to its largest.
+     */
+    static final class ChunkSize
+            implements ITypeConverter<Integer>
+    {
+        @Override
+        public Integer convert(String value)
+        {
+            return parse("--chunk-size", value,
+                    text -> (int) Settings.bytes("--chunk-size", text, RepositoryDescriptor.MIN_CHUNK_SIZE, RepositoryDescriptor.MAX_CHUNK_SIZE));
+        }
+    }
+
+    /**
+     * {@code --save-every 5m}: a positive duration.
+     */
+    static final class SaveEvery
+            implements ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(String value)
+        {
+            return parse("--save-every", value, text -> Settings.duration("--save-every", text));
+        }
+    }
+
+    /**
+     * {@code --mode full|weights|state}.
+     */
+    static final class Mode
+            implements ITypeConverter<SaveKind>
+    {
+        @Override
+        public SaveKind convert(String value)
+        {
+            return parse("--mode", value, SaveKind::parse);
+        }
+    }
+
+    /**
+     * {@code --save-best METRIC[:min|max]}.
+     */
+    static final class SaveBest
+            implements ITypeConverter<MonitorSpec>
+    {
+        @Override
+        public MonitorSpec convert(String value)
+        {
+            return parse("--save-best", value, MonitorSpec::parse);
+        }
+    }
+
+    /**
+     * {@code --model mlp:A,...,Z}.
+     */
+    static final class Model
+            implements ITypeConverter<ModelSpec>
+    {
+        @Override
+        public ModelSpec convert(String value)
+        {
+            return parse("--model", value, ModelSpec::parse);
+        }
+    }
+
+    /**
+     * {@code --data random:N|csv:PATH}.
+     */
+    static final class Data
+            implements ITypeConverter<DataSpec>
+    {
+        @Override
+        public DataSpec convert(String value)
+        {
+            return parse("--data", value, DataSpec::parse);
+        }
+    }
+
+    /**
+     * A flag value that does not parse. The message names the flag, so it is printed without picocli's
+     * "Invalid value for option" prefix.
+     */
+    static final class InvalidValue
+            extends TypeConversionException
+    {
+        InvalidValue(String message)
+        {
+            super(message);
+        }
+    }
+
+    private static <T> T parse(String flag, String value, Function<String, T> parser)
+    {
+        try {
+            return parser.apply(value);
+        }
+        catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new InvalidValue(message.contains(flag) ? message : flag + " " + value + ": " + message);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.cairn.trainer.json;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.train.TrainerState;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The {@code --json} documents of the command line, one record each: the contract of DESIGN.md
+ * ("JSON shapes") that scripts and tests parse. Every field is written in the order declared here.
+ * They are built from core's types field by field, so a change inside core cannot change them.
+ */
+public final class JsonDocuments
+{
+    private JsonDocuments() {}
+
+    /**
+     * {@code cairn train --json}, on stdout when training ends.
+     *
+     * @param resumedFrom the step resumed from, null for a new run
+     * @param steps the global step training ended at
+     * @param trainSeconds the wall time of the training loop alone
+     * @param saveStallMillis how long the training thread was blocked per save
+     * @param snapshotMillis the part of each stall that was the memory copy itself
+     * @param saved the steps this process committed
+     * @param retained the run's steps retention kept
+     */
+    public record TrainSummary(
+            String run,
+            Long resumedFrom,
+            long steps,
+            double trainSeconds,
+            double stepsPerSecond,
+            Stalls saveStallMillis,
+            Timings snapshotMillis,
+            List<Long> saved,
+            List<Long> retained,
+            Map<String, Double> metrics)
+    {
+        public TrainSummary
+        {
+            requireNonNull(run, "run is null");
+            requireNonNull(saveStallMillis, "saveStallMillis is null");
+            requireNonNull(snapshotMillis, "snapshotMillis is null");
+            saved = List.copyOf(saved);
+            retained = List.copyOf(retained);
+            metrics = ordered(metrics);
+        }
+    }
+
+    public record Stalls(double median, double p95, int count) {}
+
+    public record Timings(double median, double p95) {}
+
+    /**
+     * {@code cairn ls --json}: the checkpoints sorted by run, then step.
+     */
+    public record Listing(String store, List<CheckpointSummary> checkpoints)
+    {
+        public Listing
+        {
+            requireNonNull(store, "store is null");
+            checkpoints = List.copyOf(checkpoints);
+        }
+
+        public static Listing of(String store, List<Manifest> manifests)
+        {
+            return new Listing(store, manifests.stream().map(CheckpointSummary::of).toList());
+        }
+    }
+
+    /**
+     * One checkpoint as {@code ls --json} lists it.
+     *
+     * @param kind {@code FULL}, {@code WEIGHTS} or {@code STATE}
+     * @param createdAt ISO-8601
+     * @param bytes the logical size of the checkpoint's files
+     */
+    public record CheckpointSummary(String run, long step, int epoch, String kind, String createdAt, long bytes, Map<String, Double> metrics)
+    {
+        public CheckpointSummary
+        {
+            metrics = ordered(metrics);
+        }
+
+        public static CheckpointSummary of(Manifest manifest)
+        {
+            return new CheckpointSummary(manifest.run(), manifest.step(), manifest.epoch(), manifest.kind().name(), manifest.createdAt(), manifest.bytes(), manifest.metrics());
+        }
+    }
+
+    /**
+     * {@code cairn inspect --json}: one checkpoint as in {@code ls}, plus its model, chunk size, files,
+     * variables and trainer state.
+     *
+     * @param trainerState null when the checkpoint has none
+     */
+    public record CheckpointDetails(
+            String run,
+            long step,
+            int epoch,
+            String kind,
+            String createdAt,
+            long bytes,
+            Map<String, Double> metrics,
+            ModelDocument model,
+            int chunkSize,
+            List<FileDocument> files,
+            List<VariableDocument> variables,
+            TrainerStateDocument trainerState)
+    {
+        public CheckpointDetails
+        {
+            metrics = ordered(metrics);
+            files = List.copyOf(files);
+            variables = List.copyOf(variables);
+        }
+
+        public static CheckpointDetails of(Manifest manifest)
+        {
+            CheckpointSummary summary = CheckpointSummary.of(manifest);
+            return new CheckpointDetails(
+                    summary.run(),
+                    summary.step(),
+                    summary.epoch(),
+                    summary.kind(),
+                    summary.createdAt(),
+                    summary.bytes(),
+                    summary.metrics(),
+                    new ModelDocument(manifest.model().description(), manifest.model().signature()),
+                    manifest.chunkSize(),
+                    manifest.files().stream().map(file -> new FileDocument(file.path(), file.size(), file.sha256(), file.chunks())).toList(),
+                    manifest.variables().stream()
+                            .map(variable -> new VariableDocument(variable.name(), variable.dtype(), Arrays.stream(variable.shape()).boxed().toList(), variable.role()))
+                            .toList(),
+                    manifest.trainerStateIfPresent().map(TrainerStateDocument::of).orElse(null));
+        }
+    }
+
+    /**
+     * @param signature SHA-256 over every variable's name, type, shape and role
+     */
+    public record ModelDocument(String description, String signature) {}
+
+    /**
+     * @param path relative {@code /}-separated path inside the checkpoint
+     * @param sha256 hex of the whole file
+     * @param chunks hex hashes of its chunks, in order
+     */
+    public record FileDocument(String path, long size, String sha256, List<String> chunks)
+    {
+        public FileDocument
+        {
+            chunks = List.copyOf(chunks);
+        }
+    }
+
+    /**
+     * @param dtype e.g. {@code FLOAT}
+     * @param role {@code weight} or {@code optimizer}
+     */
+    public record VariableDocument(String name, String dtype, List<Long> shape, String role)
+    {
+        public VariableDocument
+        {
+            shape = List.copyOf(shape);
+        }
+    }
+
+    /**
+     * Where the run stood: {@code epoch} epochs and {@code batchInEpoch} batches of the next done, the
+     * data it counts in, the epoch's running sums and the save policies' bookkeeping.
+     */
+    public record TrainerStateDocument(
+            long step,
+            int epoch,
+            int batchInEpoch,
+            long seed,
+            int batchSize,
+            int datasetSize,
+            boolean shuffle,
+            double epochLossSum,
+            double epochAccuracySum,
+            long epochSamples,
+            Map<String, Double> policyState)
+    {
+        public TrainerStateDocument
+        {
+            policyState = ordered(policyState);
+        }
+
+        public static TrainerStateDocument of(TrainerState state)
+        {
+            return new TrainerStateDocument(state.step(), state.epoch(), state.batchInEpoch(), state.seed(), state.batchSize(), state.datasetSize(), state.shuffle(),
+                    state.epochLossSum(), state.epochAccuracySum(), state.epochSamples(), state.policyState());
+        }
+    }
+
+    /**
+     * {@code cairn bench --json}: the flags it ran with and one row per case.
+     */
+    public record BenchReport(String model, String data, int epochs, int batch, long saveEverySteps, List<BenchCase> cases)
+    {
+        public BenchReport
+        {
+            cases = List.copyOf(cases);
+        }
+    }
+
+    /**
+     * One case of the benchmark.
+     *
+     * @param name the case, written as {@code case}
+     * @param logicalBytes what the saves wrote, before deduplication
+     * @param storedBytes what the store holds afterwards
+     * @param loadMedianMillis the median time to load the last save back, 0 without saves
+     */
+    public record BenchCase(
+            @JsonProperty("case") String name,
+            int saves,
+            double trainSeconds,
+            double stallMedianMillis,
+            double stallP95Millis,
+            long logicalBytes,
+            long storedBytes,
+            double loadMedianMillis) {}
+
+    /**
+     * A read-only copy in the given order (core's maps are sorted; JSON keeps whatever order it gets).
+     */
+    private static Map<String, Double> ordered(Map<String, Double> map)
+    {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(map, "map is null")));
+    }
+}

@@ -1,0 +1,182 @@
+package io.cairn.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.train.TrainerState;
+import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.JsonPrinter;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each {@code --json} document against its shape in DESIGN.md ("JSON shapes"): field names in order,
+ * and the JSON type of each.
+ */
+class TestJsonDocuments
+{
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> SUMMARY_FIELDS = List.of("run", "step", "epoch", "kind", "createdAt", "bytes", "metrics");
+
+    @Test
+    void lsListsTheStoreAndEachCheckpointsSummary()
+            throws IOException
+    {
+        JsonNode listing = json(JsonDocuments.Listing.of("file:///tmp/ckpt/", List.of(manifest(SaveKind.FULL, 100, state(100)), manifest(SaveKind.WEIGHTS, 150, null))));
+        assertThat(fields(listing)).containsExactly("store", "checkpoints");
+        assertThat(listing.get("store").asText()).isEqualTo("file:///tmp/ckpt/");
+        assertThat(listing.get("checkpoints").isArray()).isTrue();
+        assertThat(listing.get("checkpoints")).hasSize(2);
+        for (JsonNode checkpoint : listing.get("checkpoints")) {
+            assertSummary(checkpoint);
+        }
+        assertThat(listing.get("checkpoints").get(0).get("kind").asText()).isEqualTo("FULL");
+        assertThat(listing.get("checkpoints").get(1).get("step").asLong()).isEqualTo(150);
+    }
+
+    @Test
+    void inspectShowsTheSummaryPlusModelChunkSizeFilesVariablesAndTrainerState()
+            throws IOException
+    {
+        JsonNode details = json(JsonDocuments.CheckpointDetails.of(manifest(SaveKind.STATE, 100, state(100))));
+        List<String> expected = new ArrayList<>(SUMMARY_FIELDS);
+        expected.addAll(List.of("model", "chunkSize", "files", "variables", "trainerState"));
+        assertThat(fields(details)).containsExactlyElementsOf(expected);
+        assertSummary(details);
+
+        assertThat(fields(details.get("model"))).containsExactly("description", "signature");
+        assertThat(details.get("model").get("signature").isTextual()).isTrue();
+        assertThat(details.get("chunkSize").isInt()).isTrue();
+
+        JsonNode file = details.get("files").get(0);
+        assertThat(fields(file)).containsExactly("path", "size", "sha256", "chunks");
+        assertThat(file.get("path").asText()).isEqualTo("variables/variables.data-00000-of-00001");
+        assertThat(file.get("size").isIntegralNumber()).isTrue();
+        assertThat(file.get("sha256").isTextual()).isTrue();
+        assertThat(file.get("chunks").isArray()).isTrue();
+        assertThat(file.get("chunks").get(0).isTextual()).isTrue();
+
+        JsonNode variable = details.get("variables").get(0);
+        assertThat(fields(variable)).containsExactly("name", "dtype", "shape", "role");
+        assertThat(variable.get("dtype").asText()).isEqualTo("FLOAT");
+        assertThat(variable.get("shape").toString()).isEqualTo("[100,10]");
+        assertThat(variable.get("role").asText()).isEqualTo("weight");
+        assertThat(details.get("variables").get(1).get("shape").toString()).isEqualTo("[]");
+
+        JsonNode state = details.get("trainerState");
+        assertThat(fields(state)).containsExactly("step", "epoch", "batchInEpoch", "seed", "batchSize", "datasetSize", "shuffle",
+                "epochLossSum", "epochAccuracySum", "epochSamples", "policyState");
+        assertThat(state.get("step").asLong()).isEqualTo(100);
+        assertThat(state.get("batchInEpoch").isInt()).isTrue();
+        assertThat(state.get("shuffle").isBoolean()).isTrue();
+        assertThat(state.get("epochLossSum").isNumber()).isTrue();
+        assertThat(state.get("policyState").get("best.loss").asDouble()).isEqualTo(1.25);
+    }
+
+    @Test
+    void inspectWritesANullTrainerStateWhenTheCheckpointHasNone()
+            throws IOException
+    {
+        JsonNode details = json(JsonDocuments.CheckpointDetails.of(manifest(SaveKind.WEIGHTS, 150, null)));
+        assertThat(details.has("trainerState")).isTrue();
+        assertThat(details.get("trainerState").isNull()).isTrue();
+    }
+
+    @Test
+    void trainSummarisesTheRunItsStallsAndItsSaves()
+            throws IOException
+    {
+        JsonNode summary = json(new JsonDocuments.TrainSummary("r1", null, 160, 0.41, 390.2, new JsonDocuments.Stalls(0.6, 1.1, 3), new JsonDocuments.Timings(0.3, 0.9),
+                List.of(50L, 100L, 150L), List.of(100L, 150L), metrics()));
+        assertThat(fields(summary)).containsExactly("run", "resumedFrom", "steps", "trainSeconds", "stepsPerSecond", "saveStallMillis", "snapshotMillis",
+                "saved", "retained", "metrics");
+        assertThat(summary.get("resumedFrom").isNull()).isTrue();
+        assertThat(summary.get("steps").isIntegralNumber()).isTrue();
+        assertThat(summary.get("trainSeconds").isDouble()).isTrue();
+        assertThat(summary.get("stepsPerSecond").isDouble()).isTrue();
+        assertThat(fields(summary.get("saveStallMillis"))).containsExactly("median", "p95", "count");
+        assertThat(summary.get("saveStallMillis").get("count").isInt()).isTrue();
+        assertThat(fields(summary.get("snapshotMillis"))).containsExactly("median", "p95");
+        assertThat(summary.get("saved").toString()).isEqualTo("[50,100,150]");
+        assertThat(summary.get("retained").toString()).isEqualTo("[100,150]");
+        assertThat(fields(summary.get("metrics"))).containsExactly("accuracy", "loss");
+
+        JsonNode resumed = json(new JsonDocuments.TrainSummary("r1", 70L, 160, 0.41, 390.2, new JsonDocuments.Stalls(0, 0, 0), new JsonDocuments.Timings(0, 0),
+                List.of(), List.of(), Map.of()));
+        assertThat(resumed.get("resumedFrom").asLong()).isEqualTo(70);
+    }
+
+    @Test
+    void benchReportsItsFlagsAndOneRowPerCase()
+            throws IOException
+    {
+        JsonNode report = json(new JsonDocuments.BenchReport("mlp:100,10,5", "random:1000", 1, 32, 16,
+                List.of(new JsonDocuments.BenchCase("no saves", 0, 0.04, 0, 0, 0, 0, 0), new JsonDocuments.BenchCase("Cairn FULL (async)", 2, 0.06, 1.1, 3.2, 63010, 44774, 25.9))));
+        assertThat(fields(report)).containsExactly("model", "data", "epochs", "batch", "saveEverySteps", "cases");
+        assertThat(report.get("model").asText()).isEqualTo("mlp:100,10,5");
+        assertThat(report.get("epochs").isInt()).isTrue();
+        assertThat(report.get("saveEverySteps").isIntegralNumber()).isTrue();
+        JsonNode row = report.get("cases").get(1);
+        assertThat(fields(row)).containsExactly("case", "saves", "trainSeconds", "stallMedianMillis", "stallP95Millis", "logicalBytes", "storedBytes", "loadMedianMillis");
+        assertThat(row.get("case").asText()).isEqualTo("Cairn FULL (async)");
+        assertThat(row.get("saves").isInt()).isTrue();
+        assertThat(row.get("stallMedianMillis").isDouble()).isTrue();
+        assertThat(row.get("storedBytes").isIntegralNumber()).isTrue();
+    }
+
+    private static void assertSummary(JsonNode checkpoint)
+    {
+        assertThat(fields(checkpoint).subList(0, SUMMARY_FIELDS.size())).containsExactlyElementsOf(SUMMARY_FIELDS);
+        assertThat(checkpoint.get("run").isTextual()).isTrue();
+        assertThat(checkpoint.get("step").isIntegralNumber()).isTrue();
+        assertThat(checkpoint.get("epoch").isInt()).isTrue();
+        assertThat(checkpoint.get("kind").asText()).isIn("FULL", "WEIGHTS", "STATE");
+        assertThat(checkpoint.get("createdAt").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+        assertThat(checkpoint.get("bytes").asLong()).isEqualTo(12788 + 481);
+        assertThat(checkpoint.get("metrics").get("loss").isDouble()).isTrue();
+    }
+
+    private static Manifest manifest(SaveKind kind, long step, TrainerState state)
+    {
+        String data = "a".repeat(64);
+        String index = "b".repeat(64);
+        return new Manifest(Manifest.FORMAT_VERSION, "20261129T040323418Z-e0b28e", step, 3, kind, "2026-11-29T04:03:24.100Z", metrics(),
+                new Manifest.ModelInfo("sequential 100 -> dense(10, relu) -> dense(5, softmax)", "c".repeat(64)), 4 << 20,
+                List.of(new Manifest.FileEntry("variables/variables.data-00000-of-00001", 12788, data, List.of(data)),
+                        new Manifest.FileEntry("variables/variables.index", 481, index, List.of(index))),
+                List.of(new Manifest.VariableEntry("dense_1_kernel", "FLOAT", new long[] {100, 10}, "weight"),
+                        new Manifest.VariableEntry("adam_beta1_power", "FLOAT", new long[] {}, "optimizer")),
+                state);
+    }
+
+    private static TrainerState state(long step)
+    {
+        return new TrainerState(step, 3, 4, 42, 32, 1000, true, 152.0, 41.0, 128, Map.of("best.loss", 1.25));
+    }
+
+    private static Map<String, Double> metrics()
+    {
+        return new TreeMap<>(Map.of("loss", 1.52, "accuracy", 0.41));
+    }
+
+    private static JsonNode json(Record document)
+            throws IOException
+    {
+        return MAPPER.readTree(JsonPrinter.toJson(document));
+    }
+
+    private static List<String> fields(JsonNode node)
+    {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
