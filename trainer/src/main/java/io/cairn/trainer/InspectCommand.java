@@ -11,7 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -55,7 +54,7 @@ final class InspectCommand
             }
             err.println("Variables:");
             for (Manifest.VariableEntry variable : manifest.variables()) {
-                err.printf(Locale.ROOT, "  %-30s %-6s %-14s %s%n", variable.name(), variable.dtype(), Arrays.toString(variable.shape()), variable.role());
+                err.printf(Locale.ROOT, "  %-30s %-6s %-14s %s%n", variable.name(), variable.dtype(), variable.shape().toString(), variable.role());
             }
             if (manifest.trainerState() != null) {
                 TrainerState state = manifest.trainerState();

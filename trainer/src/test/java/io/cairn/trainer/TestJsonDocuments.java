@@ -152,8 +152,8 @@ class TestJsonDocuments
                 new Manifest.ModelInfo("sequential 100 -> dense(10, relu) -> dense(5, softmax)", "c".repeat(64)), 4 << 20,
                 List.of(new Manifest.FileEntry("variables/variables.data-00000-of-00001", 12788, data, List.of(data)),
                         new Manifest.FileEntry("variables/variables.index", 481, index, List.of(index))),
-                List.of(new Manifest.VariableEntry("dense_1_kernel", "FLOAT", new long[] {100, 10}, "weight"),
-                        new Manifest.VariableEntry("adam_beta1_power", "FLOAT", new long[] {}, "optimizer")),
+                List.of(new Manifest.VariableEntry("dense_1_kernel", "FLOAT", List.of(100L, 10L), "weight"),
+                        new Manifest.VariableEntry("adam_beta1_power", "FLOAT", List.of(), "optimizer")),
                 state);
     }
 

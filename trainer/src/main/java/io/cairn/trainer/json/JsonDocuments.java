@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.train.TrainerState;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +137,7 @@ public final class JsonDocuments
                     manifest.chunkSize(),
                     manifest.files().stream().map(file -> new FileDocument(file.path(), file.size(), file.sha256(), file.chunks())).toList(),
                     manifest.variables().stream()
-                            .map(variable -> new VariableDocument(variable.name(), variable.dtype(), Arrays.stream(variable.shape()).boxed().toList(), variable.role()))
+                            .map(variable -> new VariableDocument(variable.name(), variable.dtype(), variable.shape(), variable.role()))
                             .toList(),
                     manifest.trainerStateIfPresent().map(TrainerStateDocument::of).orElse(null));
         }
