@@ -12,6 +12,7 @@ module io.cairn.core {
     exports io.cairn.core.model;
     exports io.cairn.core.store;
     exports io.cairn.core.train;
+    exports io.cairn.core.internal to io.cairn.storage.local, io.cairn.storage.s3, io.cairn.storage.hdfs, io.cairn.trainer, io.cairn.examples;
 
     opens io.cairn.core.checkpoint to com.fasterxml.jackson.databind;
 
