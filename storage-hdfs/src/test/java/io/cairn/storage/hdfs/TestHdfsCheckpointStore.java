@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The shared store contract against a real HDFS (MiniDFSCluster in this JVM), directly and through a
- * {@code viewfs:} mount table, plus HDFS-only behaviour: files under the root, the temp area, blocks.
+ * {@code viewfs:} mount table, plus HDFS-only behaviour: blocks, names HDFS refuses, a write onto a
+ * directory of keys.
  */
 class TestHdfsCheckpointStore
         extends AbstractCheckpointStoreTest
@@ -78,14 +81,61 @@ class TestHdfsCheckpointStore
         return store;
     }
 
-    @Test
-    void storesEachKeyAsAFileUnderTheRoot()
+    @Override
+    protected Optional<String> storeUri()
+    {
+        return Optional.of(hdfs.uri(rootPath));
+    }
+
+    @Override
+    protected Optional<byte[]> readRaw(String key)
             throws IOException
     {
-        write("chunks/0a/0a11", bytes("chunk"));
-        try (InputStream in = raw().open(new Path(rootPath + "/chunks/0a/0a11"))) {
-            assertThat(in.readAllBytes()).isEqualTo(bytes("chunk"));
-        }
+        return readFile(rootPath, key);
+    }
+
+    @Override
+    protected boolean isHierarchical()
+    {
+        return true;
+    }
+
+    @Override
+    protected boolean rawDirectoryExists(String path)
+            throws IOException
+    {
+        return isDirectory(rootPath, path);
+    }
+
+    @Override
+    protected Optional<String> reservedName()
+    {
+        return Optional.of(HdfsCheckpointStore.TEMP_DIRECTORY);
+    }
+
+    @Override
+    protected Closeable leaveWhatACrashedWriterLeaves(byte[] data)
+            throws IOException
+    {
+        return leaveOpenTempFile(rootPath, data);
+    }
+
+    @Override
+    protected String blobInTheWay(String blobKey)
+    {
+        return rootPath + "/" + blobKey + " is a file, not a directory";
+    }
+
+    @Override
+    protected int concurrentWriteRounds()
+    {
+        // each round is a dozen NameNode calls: fewer rounds still race the prunes many times
+        return 50;
+    }
+
+    @Test
+    void locationIsTheRootWithoutTheQuery()
+    {
         assertThat(store.location()).isEqualTo(hdfs.location(rootPath));
         assertThat(store.toString()).contains(hdfs.location(rootPath).toString());
     }
@@ -114,85 +164,12 @@ class TestHdfsCheckpointStore
     }
 
     @Test
-    void leftoverTempFileOfACrashedWriterIsIgnored()
-            throws IOException
+    void colonsAreNotKeys()
     {
-        write("runs/r/lease", bytes("lease"));
-        Path leftover = new Path(rootPath + "/" + HdfsCheckpointStore.TEMP_DIRECTORY + "/crashed.tmp");
-        // still open for writing, as a crashed writer leaves it until its lease expires
-        try (FSDataOutputStream out = raw().create(leftover)) {
-            out.write(bytes("half a chunk"));
-            out.hflush();
-
-            assertThat(store.list("")).containsExactly("runs/r/lease");
-            assertThat(store.list(".cairn")).isEmpty();
-            write("runs/r/lease", bytes("renewed"));
-            store.createIfAbsent("runs/r/checkpoints/1.json", bytes("manifest"));
-            assertThat(store.readAllBytes("runs/r/lease")).isEqualTo(bytes("renewed"));
-            assertThat(store.list("runs/")).containsExactlyInAnyOrder("runs/r/lease", "runs/r/checkpoints/1.json");
-        }
-        raw().delete(leftover, false);
-    }
-
-    @Test
-    void deletePrunesEmptyDirectoriesButNotTheRootOrTheTempArea()
-            throws IOException
-    {
-        write("runs/r/checkpoints/1.json", bytes("one"));
-        write("runs/r/checkpoints/2.json", bytes("two"));
-        write("chunks/ab/ab01", bytes("chunk"));
-        write("chunks/cd/cd01", bytes("chunk"));
-
-        store.delete(List.of("runs/r/checkpoints/1.json", "chunks/ab/ab01"));
-        // a directory that still holds a blob stays; an emptied one goes, up to the first non-empty parent
-        assertThat(raw().exists(new Path(rootPath + "/runs/r/checkpoints"))).isTrue();
-        assertThat(raw().exists(new Path(rootPath + "/chunks/ab"))).isFalse();
-        assertThat(raw().exists(new Path(rootPath + "/chunks/cd"))).isTrue();
-
-        store.delete(List.of("runs/r/checkpoints/2.json", "chunks/cd/cd01"));
-        assertThat(raw().exists(new Path(rootPath + "/runs"))).isFalse();
-        assertThat(raw().exists(new Path(rootPath + "/chunks"))).isFalse();
-        assertThat(raw().getFileStatus(new Path(rootPath)).isDirectory()).isTrue();
-        assertThat(raw().getFileStatus(new Path(rootPath + "/" + HdfsCheckpointStore.TEMP_DIRECTORY)).isDirectory()).isTrue();
-        assertThat(store.list("")).isEmpty();
-
-        // a pruned directory is made again by the next write
-        store.createIfAbsent("runs/r/checkpoints/3.json", bytes("three"));
-        assertThat(store.readAllBytes("runs/r/checkpoints/3.json")).isEqualTo(bytes("three"));
-    }
-
-    @Test
-    void tempAreaAndColonsAreNotKeys()
-    {
-        assertThatThrownBy(() -> write(".cairn-tmp/x", bytes("x")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(".cairn-tmp/x");
-        assertThatThrownBy(() -> store.read(".cairn-tmp")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> write("runs/a:b", bytes("x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("runs/a:b")
                 .hasMessageContaining("':'");
-    }
-
-    @Test
-    void writeUnderABlobFailsNamingIt()
-            throws IOException
-    {
-        write("runs/r", bytes("blob"));
-        assertThatThrownBy(() -> write("runs/r/lease", bytes("x")))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("runs/r/lease")
-                .hasMessageContaining(rootPath + "/runs/r is a file, not a directory");
-        assertThatThrownBy(() -> store.createIfAbsent("runs/r/checkpoints/1.json", bytes("x")))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining(rootPath + "/runs/r is a file, not a directory");
-        // HDFS answers a read through a file with AccessControlException: still just a missing blob
-        assertThatThrownBy(() -> store.read("runs/r/lease")).isInstanceOf(FileNotFoundException.class).hasMessageContaining("runs/r/lease");
-        assertThatThrownBy(() -> store.read("runs/r/lease", 0, 1)).isInstanceOf(FileNotFoundException.class);
-        assertThat(store.exists("runs/r/lease")).isFalse();
-        assertThat(store.list("runs/r/")).isEmpty();
-        store.delete(List.of("runs/r/lease"));
-        assertThat(store.list("")).containsExactly("runs/r");
     }
 
     @Test
@@ -209,19 +186,6 @@ class TestHdfsCheckpointStore
         assertThat(store.list("")).containsExactly("runs/r/lease");
     }
 
-    @Test
-    void isFoundByServiceLoader()
-            throws IOException
-    {
-        CheckpointStores stores = CheckpointStores.discover();
-        assertThat(stores.providers().get("hdfs")).isInstanceOf(HdfsCheckpointStoreProvider.class);
-        assertThat(stores.providers().get("viewfs")).isInstanceOf(ViewFsCheckpointStoreProvider.class);
-        try (CheckpointStore discovered = stores.open(hdfs.uri(rootPath))) {
-            write("a", bytes("x"));
-            assertThat(discovered.readAllBytes("a")).isEqualTo(bytes("x"));
-        }
-    }
-
     /**
      * The whole contract again through {@code viewfs://cairn/}, whose mount table links {@code /repos}
      * to a directory of the same cluster: the store needs no change for it.
@@ -231,6 +195,7 @@ class TestHdfsCheckpointStore
             extends AbstractCheckpointStoreTest
     {
         private String viewRoot;
+        private String viewUri;
         private CheckpointStore viewStore;
 
         @BeforeEach
@@ -240,7 +205,8 @@ class TestHdfsCheckpointStore
             viewRoot = "/viewfs-target/test-" + ROOTS.incrementAndGet();
             String mount = "fs.viewfs.mounttable.cairn.link./repos=" + URLEncoder.encode("hdfs://" + hdfs.nameNode() + viewRoot, StandardCharsets.UTF_8);
             String settings = hdfs.uri("x").substring(hdfs.uri("x").indexOf('?') + 1);
-            viewStore = CheckpointStores.of(new ViewFsCheckpointStoreProvider()).open("viewfs://cairn/repos/repo?" + settings + "&" + mount);
+            viewUri = "viewfs://cairn/repos/repo?" + settings + "&" + mount;
+            viewStore = CheckpointStores.of(new ViewFsCheckpointStoreProvider()).open(viewUri);
         }
 
         @AfterEach
@@ -257,15 +223,64 @@ class TestHdfsCheckpointStore
             return viewStore;
         }
 
-        @Test
-        void keysAreFilesOfTheMountTarget()
+        @Override
+        protected Optional<String> storeUri()
+        {
+            return Optional.of(viewUri);
+        }
+
+        /**
+         * Keys are files of the mount target.
+         */
+        @Override
+        protected Optional<byte[]> readRaw(String key)
                 throws IOException
         {
-            write("chunks/0a/0a11", bytes("chunk"));
+            return readFile(viewRoot + "/repo", key);
+        }
+
+        @Override
+        protected boolean isHierarchical()
+        {
+            return true;
+        }
+
+        @Override
+        protected boolean rawDirectoryExists(String path)
+                throws IOException
+        {
+            return isDirectory(viewRoot + "/repo", path);
+        }
+
+        @Override
+        protected Optional<String> reservedName()
+        {
+            return Optional.of(HdfsCheckpointStore.TEMP_DIRECTORY);
+        }
+
+        @Override
+        protected Closeable leaveWhatACrashedWriterLeaves(byte[] data)
+                throws IOException
+        {
+            return leaveOpenTempFile(viewRoot + "/repo", data);
+        }
+
+        @Override
+        protected String blobInTheWay(String blobKey)
+        {
+            return "viewfs://cairn/repos/repo/" + blobKey + " is a file, not a directory";
+        }
+
+        @Override
+        protected int concurrentWriteRounds()
+        {
+            return 50;
+        }
+
+        @Test
+        void locationIsTheViewFsPath()
+        {
             assertThat(viewStore.location().toString()).isEqualTo("viewfs://cairn/repos/repo");
-            try (InputStream in = raw().open(new Path(viewRoot + "/repo/chunks/0a/0a11"))) {
-                assertThat(in.readAllBytes()).isEqualTo(bytes("chunk"));
-            }
         }
     }
 
@@ -273,6 +288,44 @@ class TestHdfsCheckpointStore
             throws IOException
     {
         return hdfs.fileSystem();
+    }
+
+    private static Optional<byte[]> readFile(String root, String key)
+            throws IOException
+    {
+        try (InputStream in = raw().open(new Path(root + "/" + key))) {
+            return Optional.of(in.readAllBytes());
+        }
+        catch (FileNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isDirectory(String root, String path)
+            throws IOException
+    {
+        try {
+            return raw().getFileStatus(new Path(path.isEmpty() ? root : root + "/" + path)).isDirectory();
+        }
+        catch (FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A temp file still open for writing, as a crashed writer leaves it until its lease expires.
+     */
+    private static Closeable leaveOpenTempFile(String root, byte[] data)
+            throws IOException
+    {
+        Path leftover = new Path(root + "/" + HdfsCheckpointStore.TEMP_DIRECTORY + "/crashed.tmp");
+        FSDataOutputStream out = raw().create(leftover);
+        out.write(data);
+        out.hflush();
+        return () -> {
+            out.close();
+            raw().delete(leftover, false);
+        };
     }
 
     private static List<String> tempFiles(String root)

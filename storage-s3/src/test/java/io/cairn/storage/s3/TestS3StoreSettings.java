@@ -1,0 +1,37 @@
+package io.cairn.storage.s3;
+
+import io.cairn.core.store.AbstractStoreSettingsTest;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The lookup order every store shares, through the S3 store's configuration.
+ */
+class TestS3StoreSettings
+        extends AbstractStoreSettingsTest
+{
+    @Override
+    protected String settingsName()
+    {
+        return "s3";
+    }
+
+    @Override
+    protected String wholeNumberKey()
+    {
+        return S3StoreProperties.MAX_ATTEMPTS;
+    }
+
+    @Override
+    protected URI uri(String rawQuery)
+    {
+        return URI.create("s3://bucket/prefix" + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
+    }
+
+    @Override
+    protected int read(URI uri, Map<String, String> options, Map<String, String> systemProperties, Map<String, String> environment)
+    {
+        return S3StoreConfig.from(uri, options, S3StoreConfig.settings().systemProperties(systemProperties).environment(environment)).maxAttempts();
+    }
+}
