@@ -3,7 +3,7 @@ package io.cairn.trainer;
 import com.google.inject.Guice;
 import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveKind;
-import io.cairn.core.config.Settings;
+import io.cairn.core.store.SettingValues;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,7 +95,7 @@ final class TrainCommand
                 training.seed,
                 SaveKind.parse(mode),
                 saveEverySteps == null ? OptionalLong.empty() : OptionalLong.of(saveEverySteps),
-                Optional.ofNullable(saveEvery).map(value -> Settings.duration("--save-every", value)),
+                Optional.ofNullable(saveEvery).map(value -> SettingValues.duration("--save-every", value)),
                 saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(saveEveryEpochs),
                 Optional.ofNullable(saveBest).map(TrainConfig.Monitor::parse),
                 keepLast == null ? OptionalInt.empty() : OptionalInt.of(keepLast),
@@ -107,7 +107,7 @@ final class TrainCommand
                 resume,
                 Optional.ofNullable(run),
                 json);
-        int chunkBytes = (int) Settings.bytes("--chunk-size", chunkSize, RepositoryDescriptor.MIN_CHUNK_SIZE, RepositoryDescriptor.MAX_CHUNK_SIZE);
+        int chunkBytes = (int) SettingValues.bytes("--chunk-size", chunkSize, RepositoryDescriptor.MIN_CHUNK_SIZE, RepositoryDescriptor.MAX_CHUNK_SIZE);
         if (uploadThreads < 1 || uploadThreads > 64) {
             throw new IllegalArgumentException("--upload-threads must be from 1 to 64, got " + uploadThreads);
         }
