@@ -1,9 +1,9 @@
 package io.cairn.core.store;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Objects;
 
 import static java.util.Objects.requireNonNull;
 
@@ -103,19 +103,24 @@ public final class StoreStreams
         return total;
     }
 
+    /**
+     * A {@link LimitedInputStream} that counts what it delivers, to tell a source that ends early from
+     * one that reached the length, and looks for one byte more when it reaches the length.
+     */
     private static final class ExactLengthInputStream
-            extends InputStream
+            extends FilterInputStream
     {
         private final String key;
-        private final InputStream in;
+        private final InputStream source;
         private final long length;
         private long remaining;
         private boolean endChecked;
 
-        ExactLengthInputStream(String key, InputStream in, long length)
+        ExactLengthInputStream(String key, InputStream source, long length)
         {
+            super(new LimitedInputStream(source, length));
             this.key = key;
-            this.in = in;
+            this.source = source;
             this.length = length;
             this.remaining = length;
         }
@@ -124,56 +129,53 @@ public final class StoreStreams
         public int read()
                 throws IOException
         {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            int value = super.read();
+            delivered(value < 0 ? -1 : 1);
+            return value;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int count)
                 throws IOException
         {
-            Objects.checkFromIndexSize(offset, count, buffer.length);
+            int read = super.read(buffer, offset, count);
+            delivered(read);
+            return read;
+        }
+
+        @Override
+        public long skip(long count)
+                throws IOException
+        {
+            long skipped = super.skip(count);
+            remaining -= skipped;
             if (remaining == 0) {
                 checkEnd();
-                return -1;
             }
-            if (count == 0) {
-                return 0;
-            }
-            int read = in.read(buffer, offset, (int) Math.min(count, remaining));
-            if (read < 0) {
+            return skipped;
+        }
+
+        private void delivered(int count)
+                throws IOException
+        {
+            if (count < 0 && remaining > 0) {
                 throw new IOException("Stream for " + key + " ended after " + (length - remaining) + " of " + length + " bytes");
             }
-            remaining -= read;
+            remaining -= Math.max(count, 0);
             if (remaining == 0) {
                 checkEnd();
             }
-            return read;
         }
 
         private void checkEnd()
                 throws IOException
         {
             if (!endChecked) {
-                if (in.read() != -1) {
+                if (source.read() != -1) {
                     throw new IOException("Stream for " + key + " is longer than the declared " + length + " bytes");
                 }
                 endChecked = true;
             }
-        }
-
-        @Override
-        public int available()
-                throws IOException
-        {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            in.close();
         }
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.util.Map;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,33 +16,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 public abstract class AbstractStoreSettingsTest
 {
-    /**
-     * The store's settings name, as in {@code cairn.<name>.<key>} and {@code CAIRN_<NAME>_<KEY>}.
-     */
-    protected abstract String settingsName();
+    private final String settingsName;
+    private final String key;
+    private final String storeUri;
 
     /**
-     * A whole-number setting of the store that takes 11 to 14, with a default outside that range.
+     * @param settingsName the store's settings name, as in {@code cairn.<name>.<key>} and {@code CAIRN_<NAME>_<KEY>}
+     * @param wholeNumberKey a whole-number setting of the store that takes 11 to 14, with a default outside that range
+     * @param storeUri a URI of the store, without a query
      */
-    protected abstract String wholeNumberKey();
-
-    /**
-     * A URI of the store with the raw query (none when empty).
-     */
-    protected abstract URI uri(String rawQuery);
+    protected AbstractStoreSettingsTest(String settingsName, String wholeNumberKey, String storeUri)
+    {
+        this.settingsName = requireNonNull(settingsName, "settingsName is null");
+        this.key = requireNonNull(wholeNumberKey, "wholeNumberKey is null");
+        this.storeUri = requireNonNull(storeUri, "storeUri is null");
+    }
 
     /**
      * Reads the store's configuration as its provider does, but with these system properties and
-     * environment variables, and returns the value of {@link #wholeNumberKey()}. Opens no connection.
+     * environment variables, and returns the value of the whole-number setting. Opens no connection.
      */
     protected abstract int read(URI uri, Map<String, String> options, Map<String, String> systemProperties, Map<String, String> environment);
+
+    private URI uri(String rawQuery)
+    {
+        return URI.create(storeUri + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
+    }
 
     @Test
     public void firstFoundWinsFromTheUriThenOptionsThenSystemPropertiesThenEnvironment()
     {
-        String key = wholeNumberKey();
-        Map<String, String> environment = Map.of(StoreSettings.environmentVariableName(settingsName(), key), "11");
-        Map<String, String> properties = Map.of(StoreSettings.systemPropertyName(settingsName(), key), "12");
+        Map<String, String> environment = Map.of(StoreSettings.environmentVariableName(settingsName, key), "11");
+        Map<String, String> properties = Map.of(StoreSettings.systemPropertyName(settingsName, key), "12");
         Map<String, String> options = Map.of(key, "13");
         URI plain = uri("");
         URI withQuery = uri(key + "=14");
@@ -58,15 +64,14 @@ public abstract class AbstractStoreSettingsTest
         assertThat(read(plain, options, properties, environment)).as("option beats system property").isEqualTo(13);
         assertThat(read(withQuery, options, properties, environment)).as("query beats option").isEqualTo(14);
         // a blank value is not set: the next place decides
-        assertThat(read(uri(key + "="), Map.of(key, " "), Map.of(StoreSettings.systemPropertyName(settingsName(), key), ""), environment)).isEqualTo(11);
+        assertThat(read(uri(key + "="), Map.of(key, " "), Map.of(StoreSettings.systemPropertyName(settingsName, key), ""), environment)).isEqualTo(11);
     }
 
     @Test
     public void badValueNamesTheSettingAndWhereItCameFrom()
     {
-        String key = wholeNumberKey();
-        String environmentVariable = StoreSettings.environmentVariableName(settingsName(), key);
-        String systemProperty = StoreSettings.systemPropertyName(settingsName(), key);
+        String environmentVariable = StoreSettings.environmentVariableName(settingsName, key);
+        String systemProperty = StoreSettings.systemPropertyName(settingsName, key);
         assertThatThrownBy(() -> read(uri(""), Map.of(), Map.of(), Map.of(environmentVariable, "many")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(key)

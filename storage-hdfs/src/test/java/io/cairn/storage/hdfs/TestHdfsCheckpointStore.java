@@ -1,28 +1,22 @@
 package io.cairn.storage.hdfs;
 
-import io.cairn.core.store.AbstractCheckpointStoreTest;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.io.Closeable;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * directory of keys.
  */
 class TestHdfsCheckpointStore
-        extends AbstractCheckpointStoreTest
+        extends AbstractHdfsCheckpointStoreTest
 {
     private static final AtomicInteger ROOTS = new AtomicInteger();
     private static MiniHdfs hdfs;
@@ -66,15 +60,6 @@ class TestHdfsCheckpointStore
         store = CheckpointStores.of(new HdfsCheckpointStoreProvider()).open(hdfs.uri(rootPath));
     }
 
-    @AfterEach
-    void noTempFilesLeft()
-            throws Exception
-    {
-        store.close();
-        // whatever a test did, successful or failed writes leave nothing behind in the temp area
-        assertThat(tempFiles(rootPath)).isEmpty();
-    }
-
     @Override
     protected CheckpointStore store()
     {
@@ -88,49 +73,16 @@ class TestHdfsCheckpointStore
     }
 
     @Override
-    protected Optional<byte[]> readRaw(String key)
+    protected DistributedFileSystem rawFileSystem()
             throws IOException
     {
-        return readFile(rootPath, key);
+        return hdfs.fileSystem();
     }
 
     @Override
-    protected boolean isHierarchical()
+    protected String rawRoot()
     {
-        return true;
-    }
-
-    @Override
-    protected boolean rawDirectoryExists(String path)
-            throws IOException
-    {
-        return isDirectory(rootPath, path);
-    }
-
-    @Override
-    protected Optional<String> reservedName()
-    {
-        return Optional.of(HdfsCheckpointStore.TEMP_DIRECTORY);
-    }
-
-    @Override
-    protected Closeable leaveWhatACrashedWriterLeaves(byte[] data)
-            throws IOException
-    {
-        return leaveOpenTempFile(rootPath, data);
-    }
-
-    @Override
-    protected String blobInTheWay(String blobKey)
-    {
-        return rootPath + "/" + blobKey + " is a file, not a directory";
-    }
-
-    @Override
-    protected int concurrentWriteRounds()
-    {
-        // each round is a dozen NameNode calls: fewer rounds still race the prunes many times
-        return 50;
+        return rootPath;
     }
 
     @Test
@@ -148,10 +100,10 @@ class TestHdfsCheckpointStore
             byte[] data = randomBytes((7 << 19) + 3, 11);
             small.write("chunks/big", new ByteArrayInputStream(data), data.length);
 
-            FileStatus status = raw().getFileStatus(new Path(rootPath + "/chunks/big"));
+            FileStatus status = rawFileSystem().getFileStatus(new Path(rootPath + "/chunks/big"));
             assertThat(status.getBlockSize()).isEqualTo(1 << 20);
             assertThat(status.getReplication()).isEqualTo((short) 1);
-            assertThat(raw().getFileBlockLocations(status, 0, status.getLen())).hasSize(4);
+            assertThat(rawFileSystem().getFileBlockLocations(status, 0, status.getLen())).hasSize(4);
 
             assertThat(small.readAllBytes("chunks/big")).isEqualTo(data);
             try (InputStream in = small.read("chunks/big", (1 << 20) - 10, 20)) {
@@ -192,7 +144,7 @@ class TestHdfsCheckpointStore
      */
     @Nested
     class ThroughViewFs
-            extends AbstractCheckpointStoreTest
+            extends AbstractHdfsCheckpointStoreTest
     {
         private String viewRoot;
         private String viewUri;
@@ -209,14 +161,6 @@ class TestHdfsCheckpointStore
             viewStore = CheckpointStores.of(new ViewFsCheckpointStoreProvider()).open(viewUri);
         }
 
-        @AfterEach
-        void noViewTempFilesLeft()
-                throws IOException
-        {
-            viewStore.close();
-            assertThat(tempFiles(viewRoot + "/repo")).isEmpty();
-        }
-
         @Override
         protected CheckpointStore store()
         {
@@ -229,52 +173,20 @@ class TestHdfsCheckpointStore
             return Optional.of(viewUri);
         }
 
+        @Override
+        protected DistributedFileSystem rawFileSystem()
+                throws IOException
+        {
+            return hdfs.fileSystem();
+        }
+
         /**
          * Keys are files of the mount target.
          */
         @Override
-        protected Optional<byte[]> readRaw(String key)
-                throws IOException
+        protected String rawRoot()
         {
-            return readFile(viewRoot + "/repo", key);
-        }
-
-        @Override
-        protected boolean isHierarchical()
-        {
-            return true;
-        }
-
-        @Override
-        protected boolean rawDirectoryExists(String path)
-                throws IOException
-        {
-            return isDirectory(viewRoot + "/repo", path);
-        }
-
-        @Override
-        protected Optional<String> reservedName()
-        {
-            return Optional.of(HdfsCheckpointStore.TEMP_DIRECTORY);
-        }
-
-        @Override
-        protected Closeable leaveWhatACrashedWriterLeaves(byte[] data)
-                throws IOException
-        {
-            return leaveOpenTempFile(viewRoot + "/repo", data);
-        }
-
-        @Override
-        protected String blobInTheWay(String blobKey)
-        {
-            return "viewfs://cairn/repos/repo/" + blobKey + " is a file, not a directory";
-        }
-
-        @Override
-        protected int concurrentWriteRounds()
-        {
-            return 50;
+            return viewRoot + "/repo";
         }
 
         @Test
@@ -282,59 +194,5 @@ class TestHdfsCheckpointStore
         {
             assertThat(viewStore.location().toString()).isEqualTo("viewfs://cairn/repos/repo");
         }
-    }
-
-    private static DistributedFileSystem raw()
-            throws IOException
-    {
-        return hdfs.fileSystem();
-    }
-
-    private static Optional<byte[]> readFile(String root, String key)
-            throws IOException
-    {
-        try (InputStream in = raw().open(new Path(root + "/" + key))) {
-            return Optional.of(in.readAllBytes());
-        }
-        catch (FileNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean isDirectory(String root, String path)
-            throws IOException
-    {
-        try {
-            return raw().getFileStatus(new Path(path.isEmpty() ? root : root + "/" + path)).isDirectory();
-        }
-        catch (FileNotFoundException e) {
-            return false;
-        }
-    }
-
-    /**
-     * A temp file still open for writing, as a crashed writer leaves it until its lease expires.
-     */
-    private static Closeable leaveOpenTempFile(String root, byte[] data)
-            throws IOException
-    {
-        Path leftover = new Path(root + "/" + HdfsCheckpointStore.TEMP_DIRECTORY + "/crashed.tmp");
-        FSDataOutputStream out = raw().create(leftover);
-        out.write(data);
-        out.hflush();
-        return () -> {
-            out.close();
-            raw().delete(leftover, false);
-        };
-    }
-
-    private static List<String> tempFiles(String root)
-            throws IOException
-    {
-        Path temp = new Path(root + "/" + HdfsCheckpointStore.TEMP_DIRECTORY);
-        if (!raw().exists(temp)) {
-            return List.of();
-        }
-        return Arrays.stream(raw().listStatus(temp)).map(status -> status.getPath().getName()).toList();
     }
 }

@@ -11,22 +11,9 @@ import java.util.Map;
 class TestHdfsStoreSettings
         extends AbstractStoreSettingsTest
 {
-    @Override
-    protected String settingsName()
+    TestHdfsStoreSettings()
     {
-        return "hdfs";
-    }
-
-    @Override
-    protected String wholeNumberKey()
-    {
-        return HdfsStoreProperties.REPLICATION;
-    }
-
-    @Override
-    protected URI uri(String rawQuery)
-    {
-        return URI.create("hdfs://nn:8020/repo" + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        super("hdfs", HdfsStoreProperties.REPLICATION, "hdfs://nn:8020/repo");
     }
 
     @Override

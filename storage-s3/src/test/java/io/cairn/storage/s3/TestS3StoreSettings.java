@@ -11,22 +11,9 @@ import java.util.Map;
 class TestS3StoreSettings
         extends AbstractStoreSettingsTest
 {
-    @Override
-    protected String settingsName()
+    TestS3StoreSettings()
     {
-        return "s3";
-    }
-
-    @Override
-    protected String wholeNumberKey()
-    {
-        return S3StoreProperties.MAX_ATTEMPTS;
-    }
-
-    @Override
-    protected URI uri(String rawQuery)
-    {
-        return URI.create("s3://bucket/prefix" + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        super("s3", S3StoreProperties.MAX_ATTEMPTS, "s3://bucket/prefix");
     }
 
     @Override
