@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +121,7 @@ public final class StoreSettings
                 passThrough.put(key, new Setting(store, key, value, Source.URI));
             }
         });
-        this.passThrough = passThrough;
+        this.passThrough = Collections.unmodifiableMap(passThrough);
     }
 
     /**
@@ -279,7 +280,7 @@ public final class StoreSettings
                 throw new IllegalArgumentException("Store name must be lower-case letters and digits: " + store);
             }
             this.store = store;
-            this.keys = new TreeSet<>(requireNonNull(keys, "keys is null"));
+            this.keys = Collections.unmodifiableSortedSet(new TreeSet<>(requireNonNull(keys, "keys is null")));
         }
 
         /**
