@@ -13,7 +13,6 @@ module io.cairn.core {
     requires org.slf4j;
 
     exports io.cairn.core.checkpoint;
-    exports io.cairn.core.config;
     exports io.cairn.core.data;
     exports io.cairn.core.model;
     exports io.cairn.core.store;

@@ -6,6 +6,9 @@ module io.cairn.storage.hdfs {
     requires hadoop.client.api;
     requires org.slf4j;
 
+    // the providers, and HdfsStoreProperties for programs that pass settings as options
+    exports io.cairn.storage.hdfs;
+
     provides io.cairn.core.store.CheckpointStoreProvider with
             io.cairn.storage.hdfs.HdfsCheckpointStoreProvider,
             io.cairn.storage.hdfs.ViewFsCheckpointStoreProvider;

@@ -14,5 +14,8 @@ module io.cairn.storage.s3 {
     requires software.amazon.awssdk.retries;
     requires software.amazon.awssdk.retries.api;
 
+    // the provider, and S3StoreProperties for programs that pass settings as options
+    exports io.cairn.storage.s3;
+
     provides io.cairn.core.store.CheckpointStoreProvider with io.cairn.storage.s3.S3CheckpointStoreProvider;
 }

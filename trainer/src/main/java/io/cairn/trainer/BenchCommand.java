@@ -8,6 +8,7 @@ import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.checkpoint.SavePolicies;
 import io.cairn.core.data.Dataset;
+import io.cairn.core.internal.FileTrees;
 import io.cairn.core.model.Model;
 import io.cairn.core.store.CheckpointStores;
 import io.cairn.core.train.FitOptions;
@@ -154,7 +155,7 @@ final class BenchCommand
             return result("SavedModel export per save (sync)", result, stalls, bytes, bytes, loadMillis);
         }
         finally {
-            io.cairn.trainer.Trees.delete(directory);
+            FileTrees.delete(directory);
         }
     }
 

@@ -2,7 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveKind;
-import io.cairn.core.config.Settings;
+import io.cairn.core.store.SettingValues;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -28,7 +28,7 @@ final class Converters
         public Integer convert(String value)
         {
             return parse("--chunk-size", value,
-                    text -> (int) Settings.bytes("--chunk-size", text, RepositoryDescriptor.MIN_CHUNK_SIZE, RepositoryDescriptor.MAX_CHUNK_SIZE));
+                    text -> (int) SettingValues.bytes("--chunk-size", text, RepositoryDescriptor.MIN_CHUNK_SIZE, RepositoryDescriptor.MAX_CHUNK_SIZE));
         }
     }
 
@@ -41,7 +41,7 @@ final class Converters
         @Override
         public Duration convert(String value)
         {
-            return parse("--save-every", value, text -> Settings.duration("--save-every", text));
+            return parse("--save-every", value, text -> SettingValues.duration("--save-every", text));
         }
     }
 

@@ -2,6 +2,7 @@ package io.cairn.core.repository;
 
 import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.internal.Threads;
 import io.cairn.core.store.CheckpointStore;
 
 import java.io.ByteArrayInputStream;
@@ -23,9 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -52,7 +51,7 @@ public final class ChunkStore
         this.store = requireNonNull(store, "store is null");
         this.chunkSize = chunkSize;
         this.window = Math.max(1, Math.min(2 * transferThreads, WINDOW_BYTES / chunkSize));
-        this.transfers = Executors.newFixedThreadPool(transferThreads, daemonThreads("cairn-transfer-"));
+        this.transfers = Executors.newFixedThreadPool(transferThreads, Threads.daemonThreadsNamed("cairn-transfer-%d"));
     }
 
     public int chunkSize()
@@ -291,15 +290,5 @@ public final class ChunkStore
                 future.cancel(false);
             }
         });
-    }
-
-    private static ThreadFactory daemonThreads(String prefix)
-    {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.cairn.core.repository;
 
+import io.cairn.core.internal.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,7 @@ public final class LeaseKeeper
     public LeaseKeeper(RunLease lease, Duration ttl)
     {
         this.lease = requireNonNull(lease, "lease is null");
-        this.renewal = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "cairn-lease-" + lease.run());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.renewal = Executors.newSingleThreadScheduledExecutor(Threads.daemonThreadsNamed("cairn-lease-" + lease.run()));
         long renewMillis = ttl.toMillis() / 3;
         renewal.scheduleAtFixedRate(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
     }

@@ -1,6 +1,7 @@
 package io.cairn.core.save;
 
 import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.internal.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +47,7 @@ public final class SavePipeline
     {
         this.run = requireNonNull(run, "run is null");
         this.onFailure = requireNonNull(onFailure, "onFailure is null");
-        this.executor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "cairn-save-" + run);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadExecutor(Threads.daemonThreadsNamed("cairn-save-" + run));
         this.inFlight = new Semaphore(maxInFlight);
         this.memoryPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxSnapshotBytes >> 20));
         this.snapshotMemory = new Semaphore(memoryPermits);

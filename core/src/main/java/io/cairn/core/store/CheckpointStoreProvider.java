@@ -17,9 +17,10 @@ public interface CheckpointStoreProvider
     String scheme();
 
     /**
-     * Opens the store rooted at the URI. {@code options} are backend settings from configuration; URI
-     * query parameters may add to them. Bad settings throw {@link IllegalArgumentException} naming the
-     * setting; an unreachable store throws {@link IOException} naming the location.
+     * Opens the store rooted at the URI. {@code options} are backend settings from the program's
+     * configuration; a store reads them with {@link StoreSettings}, after the URI query and before
+     * system properties and environment variables. Bad settings throw {@link IllegalArgumentException}
+     * naming the setting; an unreachable store throws {@link IOException} naming the location.
      */
     CheckpointStore open(URI uri, Map<String, String> options)
             throws IOException;

@@ -1,5 +1,8 @@
 package io.cairn.core.store;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,6 +22,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class CheckpointStores
 {
+    private static final Logger log = LoggerFactory.getLogger(CheckpointStores.class);
+
     private final Map<String, CheckpointStoreProvider> providers;
 
     private CheckpointStores(Map<String, CheckpointStoreProvider> providers)
@@ -48,7 +53,7 @@ public final class CheckpointStores
             }
             catch (ServiceConfigurationError e) {
                 // one broken plug-in must not hide the others; it shows up as a missing scheme
-                System.getLogger(CheckpointStores.class.getName()).log(System.Logger.Level.WARNING, "Skipping a checkpoint store provider that failed to load", e);
+                log.warn("Skipping a checkpoint store provider that failed to load", e);
                 continue;
             }
             CheckpointStoreProvider previous = found.get(scheme(provider));
@@ -110,7 +115,7 @@ public final class CheckpointStores
         if (provider == null) {
             throw new IllegalArgumentException("No checkpoint store for scheme '" + parsed.getScheme() + "' in " + redact(parsed)
                     + "; known schemes: " + (providers.isEmpty() ? "none" : String.join(", ", new TreeMap<>(providers).keySet()))
-                    + ". Put the store module on the class path (e.g. cairn-storage-s3 for s3:).");
+                    + ". Put the store module on the class path or module path (e.g. cairn-storage-s3 for s3:).");
         }
         return provider.open(parsed, options);
     }

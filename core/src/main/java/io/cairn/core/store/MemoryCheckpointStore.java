@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -60,18 +59,12 @@ public final class MemoryCheckpointStore
     {
         StoreKeys.check(key);
         requireNonNull(data, "data is null");
-        if (length < 0 || length > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("Blob length for " + key + " must be between 0 and " + (Integer.MAX_VALUE - 8) + ": " + length);
+        StoreStreams.checkLength(key, length);
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Blob length for " + key + " must be at most " + (Integer.MAX_VALUE - 8) + " in a memory store: " + length);
         }
         throwIfWritesFail();
-        byte[] bytes = data.readNBytes((int) length);
-        if (bytes.length < length) {
-            throw new IOException("Stream for " + key + " ended after " + bytes.length + " of " + length + " bytes");
-        }
-        if (data.read() != -1) {
-            throw new IOException("Stream for " + key + " is longer than the declared " + length + " bytes");
-        }
-        blobs.put(key, bytes);
+        blobs.put(key, StoreStreams.readExactly(key, data, length));
     }
 
     @Override
@@ -82,7 +75,7 @@ public final class MemoryCheckpointStore
         requireNonNull(data, "data is null");
         throwIfWritesFail();
         if (blobs.putIfAbsent(key, data.clone()) != null) {
-            throw new FileAlreadyExistsException(key);
+            throw StoreErrors.alreadyExists(key, location + "/" + key, null);
         }
     }
 
@@ -98,7 +91,7 @@ public final class MemoryCheckpointStore
             throws IOException
     {
         StoreKeys.check(key);
-        checkRange(key, offset, length);
+        StoreStreams.checkRange(key, offset, length);
         byte[] blob = blob(key);
         int start = (int) Math.min(offset, blob.length);
         int count = (int) Math.min(length, blob.length - start);
@@ -172,16 +165,9 @@ public final class MemoryCheckpointStore
     {
         byte[] blob = blobs.get(key);
         if (blob == null) {
-            throw new FileNotFoundException("No blob " + key + " in " + location);
+            throw StoreErrors.notFound(key, location, null);
         }
         return blob;
-    }
-
-    private static void checkRange(String key, long offset, long length)
-    {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("Range of " + key + " must not be negative: offset " + offset + ", length " + length);
-        }
     }
 
     @Override

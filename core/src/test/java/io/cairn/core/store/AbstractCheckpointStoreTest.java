@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +28,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The behaviour every {@link CheckpointStore} must have. A backend's test extends this class, gives
- * an empty store for each test from {@link #store()} and cleans up after itself.
+ * an empty store for each test from {@link #store()} and cleans up after itself. It also says how to
+ * look at the stored data with the backend's own client ({@link #readRaw}), and which optional
+ * abilities the store has ({@link #isHierarchical()}, {@link #reservedName()}): tests branch on them
+ * rather than skip, so every store runs every test.
  */
 public abstract class AbstractCheckpointStoreTest
 {
@@ -36,6 +41,78 @@ public abstract class AbstractCheckpointStoreTest
      * The store under test, empty at the start of each test.
      */
     protected abstract CheckpointStore store();
+
+    /**
+     * The URI that opens the store under test through {@link CheckpointStores#discover()}, query
+     * included; empty for a store that no provider opens (the memory store).
+     */
+    protected abstract Optional<String> storeUri();
+
+    /**
+     * The bytes stored under the key below the store's root, read with the backend's own client (not
+     * the store under test); empty when nothing is stored there.
+     */
+    protected abstract Optional<byte[]> readRaw(String key)
+            throws IOException;
+
+    /**
+     * Whether keys are paths of files in directories, as on a file system: a blob then cannot be
+     * stored below another blob's key, and a delete prunes the directories it empties. Object stores
+     * are flat.
+     */
+    protected boolean isHierarchical()
+    {
+        return false;
+    }
+
+    /**
+     * For a hierarchical store: whether the backend's own client sees a directory at the path below
+     * the root ({@code ""} is the root).
+     */
+    protected boolean rawDirectoryExists(String path)
+            throws IOException
+    {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " says its store is hierarchical, so it must implement rawDirectoryExists");
+    }
+
+    /**
+     * The top-level name the store keeps for itself (temp files, probe objects), if any: keys below it
+     * are rejected before any I/O, and lists never show what is there.
+     */
+    protected Optional<String> reservedName()
+    {
+        return Optional.empty();
+    }
+
+    /**
+     * For a store with a {@link #reservedName()}: leaves there, with the backend's own client, what a
+     * writer that crashed mid-write leaves (a temp file still open for writing, a probe object).
+     * Closing the result removes it.
+     */
+    protected Closeable leaveWhatACrashedWriterLeaves(byte[] data)
+            throws IOException
+    {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " names a reserved area, so it must implement leaveWhatACrashedWriterLeaves");
+    }
+
+    /**
+     * How often each of four writers writes, reads and deletes its key in
+     * {@link #writesSurviveConcurrentDeletesOfTheirNeighbours()}: many times on a hierarchical store,
+     * where each delete prunes the directory the others write into; a few times on a flat one.
+     */
+    protected int concurrentWriteRounds()
+    {
+        return isHierarchical() ? 200 : 20;
+    }
+
+    /**
+     * For a hierarchical store: what the message of a write says when the blob with this key is in the
+     * way of a directory the write needs; the key itself by default.
+     */
+    protected String blobInTheWay(String blobKey)
+    {
+        return blobKey;
+    }
 
     @Test
     public void writeThenReadReturnsTheSameBytes()
@@ -395,6 +472,192 @@ public abstract class AbstractCheckpointStoreTest
                 .isInstanceOf(IOException.class);
         assertThat(store().readAllBytes("runs/r/blob")).isEqualTo(old);
         assertThat(store().list("")).containsExactly("runs/r/blob");
+    }
+
+    @Test
+    public void storesEachKeyUnderItsOwnNameBelowTheRoot()
+            throws IOException
+    {
+        write("chunks/0a/0a11", bytes("chunk"));
+        assertThat(readRaw("chunks/0a/0a11")).hasValueSatisfying(raw -> assertThat(raw).isEqualTo(bytes("chunk")));
+        assertThat(readRaw("chunks/0a/0a12")).isEmpty();
+        assertThat(readRaw("0a11")).isEmpty();
+    }
+
+    @Test
+    public void deleteLeavesNoEmptyDirectoriesButKeepsTheRootAndTheReservedArea()
+            throws IOException
+    {
+        write("runs/r/checkpoints/1.json", bytes("one"));
+        write("runs/r/checkpoints/2.json", bytes("two"));
+        write("runs/r/lease", bytes("lease"));
+        write("chunks/ab/ab01", bytes("chunk"));
+        write("chunks/cd/cd01", bytes("chunk"));
+
+        store().delete(List.of("runs/r/checkpoints/1.json", "chunks/ab/ab01"));
+        assertThat(store().list("")).containsExactlyInAnyOrder("runs/r/checkpoints/2.json", "runs/r/lease", "chunks/cd/cd01");
+        if (isHierarchical()) {
+            // a directory that still holds a blob stays; an emptied one goes, up to the first non-empty parent
+            assertThat(rawDirectoryExists("runs/r/checkpoints")).isTrue();
+            assertThat(rawDirectoryExists("chunks/ab")).isFalse();
+            assertThat(rawDirectoryExists("chunks/cd")).isTrue();
+        }
+
+        store().delete(List.of("runs/r/checkpoints/2.json", "chunks/cd/cd01"));
+        assertThat(store().list("")).containsExactly("runs/r/lease");
+        if (isHierarchical()) {
+            assertThat(rawDirectoryExists("runs/r/checkpoints")).isFalse();
+            assertThat(rawDirectoryExists("runs/r")).isTrue();
+            assertThat(rawDirectoryExists("chunks")).isFalse();
+        }
+
+        store().delete(List.of("runs/r/lease"));
+        assertThat(store().list("")).isEmpty();
+        if (isHierarchical()) {
+            assertThat(rawDirectoryExists("runs")).isFalse();
+            assertThat(rawDirectoryExists("")).isTrue();
+            if (reservedName().isPresent()) {
+                assertThat(rawDirectoryExists(reservedName().get())).isTrue();
+            }
+        }
+
+        // a pruned directory is made again by the next write
+        store().createIfAbsent("runs/r/checkpoints/3.json", bytes("three"));
+        assertThat(store().readAllBytes("runs/r/checkpoints/3.json")).isEqualTo(bytes("three"));
+    }
+
+    @Test
+    @Timeout(120)
+    public void writesSurviveConcurrentDeletesOfTheirNeighbours()
+            throws Exception
+    {
+        // on a hierarchical store each delete prunes the directory the other writers are writing into
+        int rounds = concurrentWriteRounds();
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int worker = 0; worker < 4; worker++) {
+                String key = "runs/r/checkpoints/" + worker + ".json";
+                boolean exclusive = worker % 2 == 0;
+                workers.add(executor.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        if (exclusive) {
+                            store().createIfAbsent(key, bytes(key));
+                        }
+                        else {
+                            write(key, bytes(key));
+                        }
+                        assertThat(store().readAllBytes(key)).isEqualTo(bytes(key));
+                        store().delete(List.of(key));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get(100, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(store().list("")).isEmpty();
+    }
+
+    @Test
+    public void leftoverOfACrashedWriterIsIgnored()
+            throws IOException
+    {
+        write("runs/r/lease", bytes("lease"));
+        Closeable leftover = reservedName().isPresent() ? leaveWhatACrashedWriterLeaves(bytes("half a chunk")) : () -> {};
+        CheckpointStore reopened = reopen();
+        try (leftover) {
+            assertThat(reopened.list("")).containsExactly("runs/r/lease");
+            assertThat(reopened.list(".cairn")).isEmpty();
+            write("runs/r/lease", bytes("renewed"));
+            reopened.createIfAbsent("runs/r/checkpoints/1.json", bytes("manifest"));
+            assertThat(reopened.readAllBytes("runs/r/lease")).isEqualTo(bytes("renewed"));
+            assertThat(reopened.list("runs/")).containsExactlyInAnyOrder("runs/r/lease", "runs/r/checkpoints/1.json");
+        }
+        finally {
+            if (reopened != store()) {
+                reopened.close();
+            }
+        }
+    }
+
+    @Test
+    public void reservedNameIsNotAKey()
+            throws IOException
+    {
+        // other names starting with a dot are ordinary keys
+        write(".other/x", bytes("x"));
+        if (reservedName().isPresent()) {
+            String reserved = reservedName().get();
+            assertThatThrownBy(() -> write(reserved + "/x", bytes("x")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(reserved + "/x");
+            assertThatThrownBy(() -> store().createIfAbsent(reserved + "/y", bytes("y"))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store().read(reserved)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(store().list(reserved + "/")).isEmpty();
+        }
+        assertThat(store().list("")).containsExactly(".other/x");
+    }
+
+    @Test
+    public void blobInTheWayOfADirectoryFailsTheWriteNamingIt()
+            throws IOException
+    {
+        write("runs/r", bytes("blob"));
+        if (!isHierarchical()) {
+            // a flat store keeps both
+            write("runs/r/lease", bytes("x"));
+            assertThat(store().list("")).containsExactlyInAnyOrder("runs/r", "runs/r/lease");
+            return;
+        }
+        assertThatThrownBy(() -> write("runs/r/lease", bytes("x")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("runs/r/lease")
+                .hasMessageContaining(blobInTheWay("runs/r"));
+        assertThatThrownBy(() -> store().createIfAbsent("runs/r/checkpoints/1.json", bytes("x")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(blobInTheWay("runs/r"));
+        // a read through a blob finds no blob
+        assertThatThrownBy(() -> store().read("runs/r/lease")).isInstanceOf(FileNotFoundException.class).hasMessageContaining("runs/r/lease");
+        assertThatThrownBy(() -> store().read("runs/r/lease", 0, 1)).isInstanceOf(FileNotFoundException.class);
+        assertThat(store().exists("runs/r/lease")).isFalse();
+        assertThat(store().list("runs/r/")).isEmpty();
+        store().delete(List.of("runs/r/lease"));
+        assertThat(store().list("")).containsExactly("runs/r");
+    }
+
+    @Test
+    public void opensThroughServiceLoaderDiscovery()
+            throws IOException
+    {
+        String scheme = store().location().getScheme();
+        if (storeUri().isEmpty()) {
+            assertThat(CheckpointStores.discover().providers()).doesNotContainKey(scheme);
+            return;
+        }
+        CheckpointStores stores = CheckpointStores.discover();
+        // the provider found for the scheme is the backend's own
+        assertThat(stores.providers().get(scheme)).isNotNull();
+        assertThat(stores.providers().get(scheme).getClass().getPackage()).isEqualTo(store().getClass().getPackage());
+        try (CheckpointStore discovered = stores.open(storeUri().get())) {
+            assertThat(discovered.location()).isEqualTo(store().location());
+            write("a", bytes("x"));
+            assertThat(discovered.readAllBytes("a")).isEqualTo(bytes("x"));
+        }
+    }
+
+    /**
+     * Another store on the same root as the store under test, opened from {@link #storeUri()}; the
+     * store under test itself when there is no URI.
+     */
+    private CheckpointStore reopen()
+            throws IOException
+    {
+        return storeUri().isPresent() ? CheckpointStores.discover().open(storeUri().get()) : store();
     }
 
     protected void write(String key, byte[] data)

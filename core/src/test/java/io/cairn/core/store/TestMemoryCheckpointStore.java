@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,6 +25,20 @@ public class TestMemoryCheckpointStore
     protected CheckpointStore store()
     {
         return store;
+    }
+
+    @Override
+    protected Optional<String> storeUri()
+    {
+        return Optional.empty();
+    }
+
+    @Override
+    protected Optional<byte[]> readRaw(String key)
+            throws IOException
+    {
+        // the blobs themselves are the only raw view a memory store has
+        return store.keys().contains(key) ? Optional.of(store.readAllBytes(key)) : Optional.empty();
     }
 
     @Test

@@ -2,11 +2,14 @@ package io.cairn.storage.hdfs;
 
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.LimitedInputStream;
+import io.cairn.core.store.StoreErrors;
 import io.cairn.core.store.StoreKeys;
+import io.cairn.core.store.StoreStreams;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Options;
@@ -25,11 +28,11 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -149,8 +152,8 @@ final class HdfsCheckpointStore
             try {
                 files.mkdir(root, FsPermission.getDirDefault(), true);
             }
-            catch (ParentNotDirectoryException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
-                throw new IOException("Cannot create the HDFS store directory " + where + ": " + blocker(root).orElse(HdfsErrors.firstLine(e))
+            catch (ParentNotDirectoryException | FileAlreadyExistsException e) {
+                throw new IOException("Cannot create the HDFS store directory " + where + ": " + blocker(root).orElse(StoreErrors.firstLine(e))
                         + "; give the path of a directory whose parents are directories (it is created if missing)", e);
             }
             catch (IOException e) {
@@ -170,18 +173,7 @@ final class HdfsCheckpointStore
             throws IOException
     {
         Path target = path(key);
-        requireNonNull(data, "data is null");
-        if (length < 0) {
-            throw new IllegalArgumentException("Blob length for " + key + " must not be negative: " + length);
-        }
-        Path temp = writeTemp(key, data, length);
-        try {
-            place(key, target, temp, Options.Rename.OVERWRITE);
-        }
-        catch (IOException | RuntimeException e) {
-            deleteTemp(temp, e);
-            throw e;
-        }
+        place(key, writeTemp(key, data, length), target, Options.Rename.OVERWRITE);
     }
 
     @Override
@@ -189,16 +181,9 @@ final class HdfsCheckpointStore
             throws IOException
     {
         Path target = path(key);
-        requireNonNull(data, "data is null");
-        Path temp = writeTemp(key, new ByteArrayInputStream(data), data.length);
-        try {
-            // one NameNode operation that fails if the target exists: exactly one racing writer wins
-            place(key, target, temp, Options.Rename.NONE);
-        }
-        catch (IOException | RuntimeException e) {
-            deleteTemp(temp, e);
-            throw e;
-        }
+        Path temp = writeTemp(key, new ByteArrayInputStream(requireNonNull(data, "data is null")), data.length);
+        // one NameNode operation that fails if the target exists: exactly one racing writer wins
+        place(key, temp, target, Options.Rename.NONE);
     }
 
     @Override
@@ -213,9 +198,7 @@ final class HdfsCheckpointStore
             throws IOException
     {
         Path path = path(key);
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("Range of " + key + " must not be negative: offset " + offset + ", length " + length);
-        }
+        StoreStreams.checkRange(key, offset, length);
         FSDataInputStream in = open(key, path);
         try {
             in.seek(offset);
@@ -363,7 +346,7 @@ final class HdfsCheckpointStore
             }
             catch (IOException e) {
                 // not empty (the usual case for chunks/xx), or already gone: either way nothing to prune
-                log.debug("Not pruning {}: {}", directory, HdfsErrors.firstLine(e));
+                log.debug("Not pruning {}: {}", directory, StoreErrors.firstLine(e));
             }
         }
     }
@@ -386,6 +369,8 @@ final class HdfsCheckpointStore
     private Path writeTemp(String key, InputStream data, long length)
             throws IOException
     {
+        requireNonNull(data, "data is null");
+        StoreStreams.checkLength(key, length);
         Path temp = new Path(tempDirectory, UUID.randomUUID() + ".tmp");
         FSDataOutputStream out;
         try {
@@ -399,7 +384,9 @@ final class HdfsCheckpointStore
             throw errors.map(e, "write", uri(key));
         }
         try {
-            copy(key, data, length, out);
+            // whatever the source stream throws, a short or long stream included, is no failure of HDFS
+            InputStream source = new SourceStream(StoreStreams.exactLength(key, data, length));
+            StoreStreams.copy(source, out, (int) Math.min(Math.max(COPY_BUFFER_MIN, config.bufferSize()), Math.max(length, 1)));
             out.hsync();
             out.close();
         }
@@ -422,41 +409,23 @@ final class HdfsCheckpointStore
         return temp;
     }
 
-    private void copy(String key, InputStream data, long length, FSDataOutputStream out)
+    /**
+     * Renames the temp file onto the target, creating the target's parent directories when missing;
+     * deletes the temp file if that fails.
+     */
+    private void place(String key, Path temp, Path target, Options.Rename mode)
             throws IOException
     {
-        byte[] buffer = new byte[(int) Math.min(Math.max(COPY_BUFFER_MIN, config.bufferSize()), Math.max(length, 1))];
-        long remaining = length;
-        while (remaining > 0) {
-            int count;
-            try {
-                count = data.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-            }
-            catch (IOException e) {
-                throw new SourceFailure(e);
-            }
-            if (count < 0) {
-                throw new SourceFailure(new IOException("Stream for " + key + " ended after " + (length - remaining) + " of " + length + " bytes"));
-            }
-            out.write(buffer, 0, count);
-            remaining -= count;
-        }
-        boolean longer;
         try {
-            longer = data.read() != -1;
+            rename(key, temp, target, mode);
         }
-        catch (IOException e) {
-            throw new SourceFailure(e);
-        }
-        if (longer) {
-            throw new SourceFailure(new IOException("Stream for " + key + " is longer than the declared " + length + " bytes"));
+        catch (IOException | RuntimeException e) {
+            deleteTemp(temp, e);
+            throw e;
         }
     }
 
-    /**
-     * Renames the temp file onto the target, creating the target's parent directories when missing.
-     */
-    private void place(String key, Path target, Path temp, Options.Rename mode)
+    private void rename(String key, Path temp, Path target, Options.Rename mode)
             throws IOException
     {
         for (int attempt = 1; ; attempt++) {
@@ -464,11 +433,9 @@ final class HdfsCheckpointStore
                 files.rename(temp, target, mode);
                 return;
             }
-            catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            catch (FileAlreadyExistsException e) {
                 if (mode == Options.Rename.NONE) {
-                    FileAlreadyExistsException exists = new FileAlreadyExistsException(key, null, "Blob already exists at " + uri(key));
-                    exists.initCause(e);
-                    throw exists;
+                    throw StoreErrors.alreadyExists(key, uri(key), e);
                 }
                 throw placeFailure(key, target, e);
             }
@@ -488,7 +455,7 @@ final class HdfsCheckpointStore
                 // a directory that exists already is fine: HDFS mkdir is then a no-op
                 files.mkdir(target.getParent(), FsPermission.getDirDefault(), true);
             }
-            catch (ParentNotDirectoryException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            catch (ParentNotDirectoryException | FileAlreadyExistsException e) {
                 throw underAFile(key, target, e);
             }
             catch (IOException e) {
@@ -501,7 +468,7 @@ final class HdfsCheckpointStore
     {
         try {
             if (files.getFileStatus(target).isDirectory()) {
-                return new IOException("Cannot write " + uri(key) + ": it is a directory holding other keys (" + HdfsErrors.firstLine(failure) + ")", failure);
+                return new IOException("Cannot write " + uri(key) + ": it is a directory holding other keys (" + StoreErrors.firstLine(failure) + ")", failure);
             }
         }
         catch (IOException e) {
@@ -512,7 +479,7 @@ final class HdfsCheckpointStore
 
     private IOException underAFile(String key, Path target, IOException failure)
     {
-        return new IOException("Cannot write " + uri(key) + ": " + blocker(target).orElse(HdfsErrors.firstLine(failure)), failure);
+        return new IOException("Cannot write " + uri(key) + ": " + blocker(target).orElse(StoreErrors.firstLine(failure)), failure);
     }
 
     /**
@@ -560,9 +527,7 @@ final class HdfsCheckpointStore
 
     private FileNotFoundException notFound(String key, IOException cause)
     {
-        FileNotFoundException notFound = new FileNotFoundException("No blob " + key + " in " + config.location());
-        notFound.initCause(cause);
-        return notFound;
+        return StoreErrors.notFound(key, config.location(), cause);
     }
 
     private void deleteTemp(Path temp, Throwable failure)
@@ -646,6 +611,30 @@ final class HdfsCheckpointStore
     }
 
     /**
+     * The caller's stream, whose failures it marks as {@link SourceFailure}s.
+     */
+    private static final class SourceStream
+            extends FilterInputStream
+    {
+        SourceStream(InputStream in)
+        {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length)
+                throws SourceFailure
+        {
+            try {
+                return in.read(buffer, offset, length);
+            }
+            catch (IOException e) {
+                throw new SourceFailure(e);
+            }
+        }
+    }
+
+    /**
      * A failure of the caller's input stream (or its length), as opposed to one of HDFS.
      */
     private static final class SourceFailure
@@ -662,5 +651,4 @@ final class HdfsCheckpointStore
             return (IOException) super.getCause();
         }
     }
-
 }

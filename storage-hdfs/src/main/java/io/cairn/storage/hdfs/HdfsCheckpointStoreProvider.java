@@ -10,7 +10,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Opens {@code hdfs://namenode:port/path} stores; see {@link HdfsStoreConfig} for the settings. The
+ * Opens {@code hdfs://namenode:port/path} stores; see {@link HdfsStoreProperties} for the settings. The
  * directory is created if missing.
  */
 public class HdfsCheckpointStoreProvider
@@ -28,7 +28,7 @@ public class HdfsCheckpointStoreProvider
     {
         requireNonNull(uri, "uri is null");
         requireNonNull(options, "options is null");
-        return HdfsCheckpointStore.open(HdfsStoreConfig.from(scheme(), uri, options, System.getenv()));
+        return HdfsCheckpointStore.open(HdfsStoreConfig.from(scheme(), uri, options, HdfsStoreConfig.settings(), System.getenv()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.cairn.storage.hdfs;
 import org.apache.hadoop.hdfs.protocol.QuotaExceededException;
 import org.apache.hadoop.hdfs.server.namenode.SafeModeException;
 import org.apache.hadoop.ipc.RemoteException;
+import org.apache.hadoop.net.ConnectTimeoutException;
 import org.apache.hadoop.security.AccessControlException;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.cairn.core.store.StoreErrors.firstLine;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -112,14 +114,7 @@ final class HdfsErrors
     {
         return find(failure, ConnectException.class)
                 .or(() -> find(failure, NoRouteToHostException.class))
-                .or(() -> find(failure, org.apache.hadoop.net.ConnectTimeoutException.class));
-    }
-
-    static String firstLine(Throwable cause)
-    {
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+                .or(() -> find(failure, ConnectTimeoutException.class));
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.cairn.storage.hdfs;
 
+import io.cairn.core.store.SettingValues;
 import io.cairn.core.store.StoreKeys;
-import io.cairn.core.config.Settings;
+import io.cairn.core.store.StoreSettings;
+import io.cairn.core.store.StoreSettings.Setting;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.fs.Path;
@@ -9,53 +11,42 @@ import org.apache.hadoop.hdfs.HdfsConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Function;
 
+import static io.cairn.core.store.SettingValues.describeBytes;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.BLOCK_SIZE;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.BLOCK_SIZE_MAX;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.BLOCK_SIZE_MIN;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.BLOCK_SIZE_MULTIPLE;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.BUFFER_SIZE;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.BUFFER_SIZE_MAX;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.BUFFER_SIZE_MIN;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.KEYS;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.PASS_THROUGH_PREFIXES;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.REPLICATION;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.REPLICATION_MAX;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.REPLICATION_MIN;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.SETTINGS_NAME;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Settings of an {@code hdfs:} (or {@code viewfs:}) store. The base is Hadoop's own {@link Configuration}:
- * {@code core-site.xml} and {@code hdfs-site.xml} from the class path, then the same two files from
- * {@code $HADOOP_CONF_DIR} when that is set. On top of it, first found wins: the URI query
- * ({@code hdfs://nn:8020/path?replication=2}), then the store options (the trainer's configuration).
- *
- * <p>Cairn's own keys are declared here with their limits. Any Hadoop key starting with one of
- * {@link #PASS_THROUGH_PREFIXES} goes into the {@code Configuration} verbatim (e.g.
- * {@code dfs.client.use.datanode.hostname=true}, {@code ipc.client.connect.max.retries=3}). A Cairn key
- * beats its Hadoop equivalent: {@code replication} wins over {@code dfs.replication}. Authentication
- * (simple or Kerberos) is whatever the {@code Configuration} says.
+ * The parsed settings of an {@code hdfs:} (or {@code viewfs:}) store. The base is Hadoop's own
+ * {@link Configuration}: {@code core-site.xml} and {@code hdfs-site.xml} from the class path, then the
+ * same two files from {@code $HADOOP_CONF_DIR} when that is set. On top of it go the Hadoop keys of the
+ * URI query and the store options (the URI wins), and Cairn's keys of {@link HdfsStoreProperties},
+ * read through {@link StoreSettings} like every store's. A Cairn key beats its Hadoop twin:
+ * {@code replication} wins over {@code dfs.replication}, wherever each came from. Authentication (simple
+ * or Kerberos) is whatever the {@code Configuration} says.
  */
 final class HdfsStoreConfig
 {
-    static final String REPLICATION = "replication";
-    static final String BLOCK_SIZE = "block-size";
-    static final String BUFFER_SIZE = "buffer-size";
-
-    static final List<String> PASS_THROUGH_PREFIXES = List.of("dfs.", "fs.", "ipc.", "hadoop.");
     static final String HADOOP_CONF_DIR = "HADOOP_CONF_DIR";
-
-    static final int REPLICATION_MIN = 1;
-    // HDFS's own default for dfs.replication.max; the NameNode enforces its configured limit too
-    static final int REPLICATION_MAX = 512;
-    // HDFS's default dfs.namenode.fs-limits.min-block-size
-    static final long BLOCK_SIZE_MIN = 1L << 20;
-    static final long BLOCK_SIZE_MAX = 2L << 30;
-    // blocks are checksummed in units of dfs.bytes-per-checksum (512 by default)
-    static final long BLOCK_SIZE_MULTIPLE = 512;
-    static final long BUFFER_SIZE_MIN = 4L << 10;
-    static final long BUFFER_SIZE_MAX = 16L << 20;
 
     static final String REPLICATION_KEY = "dfs.replication";
     static final String BLOCK_SIZE_KEY = "dfs.blocksize";
@@ -65,7 +56,6 @@ final class HdfsStoreConfig
     static final int NAMENODE_PORT_DEFAULT = 8020;
 
     private static final Logger log = LoggerFactory.getLogger(HdfsStoreConfig.class);
-    private static final Map<String, String> DESCRIPTIONS = descriptions();
 
     private final URI location;
     private final String rootPath;
@@ -87,11 +77,21 @@ final class HdfsStoreConfig
     }
 
     /**
-     * Reads the settings of {@code <scheme>://authority/path?key=value&...}.
+     * How an HDFS store reads Cairn's keys: from the process's system properties and environment,
+     * unless a test gives others.
+     */
+    static StoreSettings.Builder settings()
+    {
+        return StoreSettings.builder(SETTINGS_NAME, KEYS).passThrough(PASS_THROUGH_PREFIXES);
+    }
+
+    /**
+     * Reads the settings of {@code <scheme>://authority/path?key=value&...} with the options given to
+     * the provider.
      *
      * @param environment the process environment, for {@code HADOOP_CONF_DIR}
      */
-    static HdfsStoreConfig from(String scheme, URI uri, Map<String, String> options, Map<String, String> environment)
+    static HdfsStoreConfig from(String scheme, URI uri, Map<String, String> options, StoreSettings.Builder settingsBuilder, Map<String, String> environment)
     {
         requireNonNull(uri, "uri is null");
         requireNonNull(options, "options is null");
@@ -103,39 +103,25 @@ final class HdfsStoreConfig
                     + "the Hadoop login), got " + scheme + ":" + (uri.isOpaque() ? uri.getRawSchemeSpecificPart() : "//" + (uri.getHost() == null ? "" : uri.getHost()) + uri.getRawPath()));
         }
         String rootPath = rootPath(scheme, uri);
-
-        Map<String, String> query = new LinkedHashMap<>();
-        Settings.query(uri.getRawQuery(), "").forEach((key, value) -> query.put(checkKey(key, "URI parameter"), value));
-        Map<String, String> checkedOptions = new TreeMap<>();
-        options.forEach((key, value) -> checkedOptions.put(checkKey(key, "store option"), requireNonNull(value, "value of " + key + " is null")));
+        StoreSettings settings = settingsBuilder.build(uri, options);
 
         Configuration configuration = new HdfsConfiguration();
         String confDir = environment.get(HADOOP_CONF_DIR);
         if (confDir != null && !confDir.isBlank()) {
             addConfDir(configuration, confDir);
         }
-        // query after options: the URI wins
-        List<String> overridden = new ArrayList<>();
-        for (Map<String, String> source : List.of(checkedOptions, query)) {
-            source.forEach((key, value) -> {
-                if (isPassThrough(key)) {
-                    configuration.set(key, value, source == query ? "cairn store URI" : "cairn store option");
-                    overridden.add(key);
-                }
-            });
+        for (Setting setting : settings.passThrough().values()) {
+            configuration.set(setting.key(), setting.value(), setting.source() == StoreSettings.Source.URI ? "cairn store URI" : "cairn store option");
         }
 
-        Function<String, Optional<String>> setting = key -> Optional.ofNullable(query.get(key))
-                .or(() -> Optional.ofNullable(checkedOptions.get(key)))
-                .filter(value -> !value.isBlank());
-        short replication = setting.apply(REPLICATION)
-                .map(value -> (short) Settings.wholeNumber("HDFS setting " + REPLICATION, value, REPLICATION_MIN, REPLICATION_MAX))
+        short replication = settings.wholeNumber(REPLICATION, REPLICATION_MIN, REPLICATION_MAX)
+                .map(Integer::shortValue)
                 .orElseGet(() -> (short) configuration.getInt(REPLICATION_KEY, REPLICATION_DEFAULT));
-        long blockSize = setting.apply(BLOCK_SIZE)
-                .map(value -> parseBlockSize(value))
+        long blockSize = settings.find(BLOCK_SIZE)
+                .map(HdfsStoreConfig::parseBlockSize)
                 .orElseGet(() -> configuration.getLongBytes(BLOCK_SIZE_KEY, BLOCK_SIZE_DEFAULT));
-        int bufferSize = setting.apply(BUFFER_SIZE)
-                .map(value -> (int) Settings.bytes("HDFS setting " + BUFFER_SIZE, value, BUFFER_SIZE_MIN, BUFFER_SIZE_MAX))
+        int bufferSize = settings.bytes(BUFFER_SIZE, BUFFER_SIZE_MIN, BUFFER_SIZE_MAX)
+                .map(Long::intValue)
                 .orElseGet(() -> configuration.getInt(CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_KEY, CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_DEFAULT));
 
         String authority = authority(scheme, uri, configuration);
@@ -146,7 +132,7 @@ final class HdfsStoreConfig
         catch (URISyntaxException e) {
             throw new IllegalArgumentException("HDFS store URI is not valid: " + e.getMessage(), e);
         }
-        return new HdfsStoreConfig(location, rootPath, configuration, replication, blockSize, bufferSize, new TreeSet<>(overridden).stream().toList());
+        return new HdfsStoreConfig(location, rootPath, configuration, replication, blockSize, bufferSize, List.copyOf(settings.passThrough().keySet()));
     }
 
     private static String rootPath(String scheme, URI uri)
@@ -182,50 +168,27 @@ final class HdfsStoreConfig
 
     private static void addConfDir(Configuration configuration, String confDir)
     {
-        java.nio.file.Path directory = java.nio.file.Path.of(confDir);
-        if (!Files.isDirectory(directory)) {
+        File directory = new File(confDir);
+        if (!directory.isDirectory()) {
             log.warn("{}={} is not a directory; using the Hadoop configuration on the class path only", HADOOP_CONF_DIR, confDir);
             return;
         }
         for (String name : List.of("core-site.xml", "hdfs-site.xml")) {
-            java.nio.file.Path file = directory.resolve(name);
-            if (Files.isRegularFile(file)) {
-                configuration.addResource(new Path(file.toUri()));
+            File file = new File(directory, name);
+            if (file.isFile()) {
+                configuration.addResource(new Path(file.toURI()));
             }
         }
     }
 
-    private static boolean isPassThrough(String key)
+    private static long parseBlockSize(Setting setting)
     {
-        return PASS_THROUGH_PREFIXES.stream().anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
-    }
-
-    private static String checkKey(String key, String where)
-    {
-        if (!DESCRIPTIONS.containsKey(key) && !isPassThrough(key)) {
-            throw new IllegalArgumentException("Unknown HDFS " + where + " '" + key + "'; known: " + String.join(", ", new TreeMap<>(DESCRIPTIONS).keySet())
-                    + ", and any Hadoop key starting with " + String.join(", ", PASS_THROUGH_PREFIXES));
-        }
-        return key;
-    }
-
-    private static long parseBlockSize(String value)
-    {
-        long bytes = Settings.bytes("HDFS setting " + BLOCK_SIZE, value, BLOCK_SIZE_MIN, BLOCK_SIZE_MAX);
+        long bytes = SettingValues.bytes(setting.name(), setting.value(), BLOCK_SIZE_MIN, BLOCK_SIZE_MAX);
         if (bytes % BLOCK_SIZE_MULTIPLE != 0) {
-            throw new IllegalArgumentException("HDFS setting " + BLOCK_SIZE + " must be a multiple of " + BLOCK_SIZE_MULTIPLE + " bytes (the checksum unit), "
-                    + "from " + Settings.describeBytes(BLOCK_SIZE_MIN) + " to " + Settings.describeBytes(BLOCK_SIZE_MAX) + " (e.g. 128MiB), got '" + value + "'");
+            throw new IllegalArgumentException(setting.name() + " must be a multiple of " + BLOCK_SIZE_MULTIPLE + " bytes (the checksum unit), "
+                    + "from " + describeBytes(BLOCK_SIZE_MIN) + " to " + describeBytes(BLOCK_SIZE_MAX) + " (e.g. 128MiB), got '" + setting.value() + "'");
         }
         return bytes;
-    }
-
-    private static Map<String, String> descriptions()
-    {
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put(REPLICATION, "replicas of each block, " + REPLICATION_MIN + " to " + REPLICATION_MAX + " (default: dfs.replication, 3)");
-        keys.put(BLOCK_SIZE, "block size of new blobs, " + Settings.describeBytes(BLOCK_SIZE_MIN) + " to " + Settings.describeBytes(BLOCK_SIZE_MAX) + " (default: dfs.blocksize, 128MiB)");
-        keys.put(BUFFER_SIZE, "stream buffer size, " + Settings.describeBytes(BUFFER_SIZE_MIN) + " to " + Settings.describeBytes(BUFFER_SIZE_MAX) + " (default: io.file.buffer.size, 4KiB)");
-        return Map.copyOf(keys);
     }
 
     /**

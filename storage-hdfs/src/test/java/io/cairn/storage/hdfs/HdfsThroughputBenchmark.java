@@ -2,15 +2,17 @@ package io.cairn.storage.hdfs;
 
 import io.cairn.core.checkpoint.ThroughputProbe;
 import io.cairn.core.store.CheckpointStores;
+import io.cairn.core.store.StoreStreams;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
+import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -31,16 +33,16 @@ public final class HdfsThroughputBenchmark
     {
         int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path file = Files.createTempFile("cairn-hdfs-bench-", ".data");
+        File file = Files.createTempFile("cairn-hdfs-bench-", ".data").toFile();
         // the cluster's blocks go to a temp directory unless -Dcairn.minihdfs.basedir says where
-        Path clusterDirectory = null;
+        File clusterDirectory = null;
         if (System.getProperty(MiniHdfs.BASE_DIRECTORY_PROPERTY) == null) {
-            clusterDirectory = Files.createTempDirectory("cairn-hdfs-bench-cluster-");
+            clusterDirectory = Files.createTempDirectory("cairn-hdfs-bench-cluster-").toFile();
             System.setProperty(MiniHdfs.BASE_DIRECTORY_PROPERTY, clusterDirectory.toString());
         }
         try (MiniHdfs hdfs = MiniHdfs.start()) {
-            ThroughputProbe.writeRandom(file, megabytes);
-            long bytes = Files.size(file);
+            ThroughputProbe.writeRandom(file.toPath(), megabytes);
+            long bytes = file.length();
             Configuration plainConfiguration = new Configuration(hdfs.fileSystem().getConf());
             MiniHdfs.CLIENT_SETTINGS.forEach(plainConfiguration::set);
             for (int round = 1; round <= rounds; round++) {
@@ -50,16 +52,16 @@ public final class HdfsThroughputBenchmark
                 double plainWrite;
                 double plainRead;
                 try (FileSystem plain = FileSystem.newInstance(hdfs.location("/"), plainConfiguration)) {
-                    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(prefix + "-plain/blob");
+                    Path target = new Path(prefix + "-plain/blob");
                     long started = System.nanoTime();
-                    try (InputStream in = Files.newInputStream(file); FSDataOutputStream out = plain.create(target)) {
-                        copy(in, out);
+                    try (InputStream in = Files.newInputStream(file.toPath()); FSDataOutputStream out = plain.create(target)) {
+                        StoreStreams.copy(in, out, COPY_BUFFER);
                     }
                     plainWrite = ThroughputProbe.seconds(started);
                     started = System.nanoTime();
                     long read;
                     try (FSDataInputStream in = plain.open(target)) {
-                        read = copy(in, OutputStream.nullOutputStream());
+                        read = StoreStreams.copy(in, OutputStream.nullOutputStream(), COPY_BUFFER);
                     }
                     plainRead = ThroughputProbe.seconds(started);
                     if (read != bytes) {
@@ -68,7 +70,7 @@ public final class HdfsThroughputBenchmark
                 }
 
                 // Cairn: chunk, hash, write missing chunks in parallel; read back verifying every hash
-                ThroughputProbe.Timing cairn = ThroughputProbe.throughCairn(CheckpointStores.of(new HdfsCheckpointStoreProvider()).open(hdfs.uri(prefix + "-cairn")), file);
+                ThroughputProbe.Timing cairn = ThroughputProbe.throughCairn(CheckpointStores.of(new HdfsCheckpointStoreProvider()).open(hdfs.uri(prefix + "-cairn")), file.toPath());
                 double cairnWrite = cairn.writeSeconds();
                 double cairnRead = cairn.readSeconds();
                 System.out.printf(Locale.ROOT, "{\"round\": %d, \"megabytes\": %.1f, \"cairnWriteMBps\": %.1f, \"cairnLaterWriteMBps\": %.1f, \"plainWriteMBps\": %.1f, "
@@ -77,26 +79,13 @@ public final class HdfsThroughputBenchmark
             }
         }
         finally {
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.toPath());
             if (clusterDirectory != null) {
                 // MiniHdfs.close deleted its own directory inside
-                Files.deleteIfExists(clusterDirectory);
+                Files.deleteIfExists(clusterDirectory.toPath());
             }
         }
         // the MiniDFSCluster's web servers leave non-daemon threads behind
         System.exit(0);
     }
-
-    private static long copy(InputStream in, OutputStream out)
-            throws Exception
-    {
-        byte[] buffer = new byte[COPY_BUFFER];
-        long total = 0;
-        for (int count; (count = in.read(buffer)) >= 0; ) {
-            out.write(buffer, 0, count);
-            total += count;
-        }
-        return total;
-    }
-
 }

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -150,6 +151,6 @@ public final class MiniHdfs
         // loaded machine, where the default 5 give up after 310 ms ("does not have enough number of replicas")
         settings.put("dfs.client.block.write.locateFollowingBlock.retries", "12");
         settings.put("dfs.replication", "1");
-        return java.util.Collections.unmodifiableMap(settings);
+        return Collections.unmodifiableMap(settings);
     }
 }

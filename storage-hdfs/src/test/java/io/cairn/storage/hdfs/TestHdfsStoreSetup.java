@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -39,7 +40,7 @@ class TestHdfsStoreSetup
     private static MiniHdfs hdfs;
 
     @TempDir
-    private java.nio.file.Path temp;
+    private File temp;
 
     @BeforeAll
     static void startCluster()
@@ -69,17 +70,17 @@ class TestHdfsStoreSetup
     void settingsComeFromTheUriThenOptionsThenHadoopConfDir()
             throws IOException
     {
-        Files.writeString(temp.resolve("core-site.xml"), siteXml(Map.of(
+        Files.writeString(temp.toPath().resolve("core-site.xml"), siteXml(Map.of(
                 "fs.defaultFS", "hdfs://confdir-nn:9000",
                 "io.file.buffer.size", "8192")));
-        Files.writeString(temp.resolve("hdfs-site.xml"), siteXml(Map.of(
+        Files.writeString(temp.toPath().resolve("hdfs-site.xml"), siteXml(Map.of(
                 "dfs.replication", "2",
                 "dfs.blocksize", "64m",
                 "dfs.client.socket-timeout", "11111",
                 "dfs.client.retry.max.attempts", "5")));
         Map<String, String> environment = Map.of("HADOOP_CONF_DIR", temp.toString());
 
-        HdfsStoreConfig config = HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn:8020/a/b/?replication=3&dfs.client.socket-timeout=33333"),
+        HdfsStoreConfig config = config(URI.create("hdfs://nn:8020/a/b/?replication=3&dfs.client.socket-timeout=33333"),
                 Map.of("replication", "1", "block-size", "2MiB", "dfs.client.socket-timeout", "22222", "dfs.client.retry.max.attempts", "7"),
                 environment);
         assertThat(config.location()).isEqualTo(URI.create("hdfs://nn:8020/a/b"));
@@ -91,17 +92,17 @@ class TestHdfsStoreSetup
         assertThat(config.configuration().get("dfs.client.retry.max.attempts")).isEqualTo("7");
 
         // without Cairn's keys, Hadoop's own settings give the values; a Cairn key beats its Hadoop twin
-        HdfsStoreConfig defaults = HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn:8020/a"), Map.of(), environment);
+        HdfsStoreConfig defaults = config(URI.create("hdfs://nn:8020/a"), Map.of(), environment);
         assertThat(defaults.replication()).isEqualTo((short) 2);
         assertThat(defaults.blockSize()).isEqualTo(64L << 20);
         assertThat(defaults.configuration().get("dfs.client.socket-timeout")).isEqualTo("11111");
-        assertThat(HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn:8020/a?dfs.replication=2"), Map.of("replication", "1"), environment).replication())
+        assertThat(config(URI.create("hdfs://nn:8020/a?dfs.replication=2"), Map.of("replication", "1"), environment).replication())
                 .isEqualTo((short) 1);
 
         // hdfs:///path takes the NameNode of fs.defaultFS
-        assertThat(HdfsStoreConfig.from("hdfs", URI.create("hdfs:///x/y"), Map.of(), environment).location()).isEqualTo(URI.create("hdfs://confdir-nn:9000/x/y"));
-        assertThat(HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn/"), Map.of(), environment).nameNodeAddress()).isEqualTo("nn:8020");
-        assertThat(HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn/"), Map.of(), environment).rootPath()).isEqualTo("/");
+        assertThat(config(URI.create("hdfs:///x/y"), Map.of(), environment).location()).isEqualTo(URI.create("hdfs://confdir-nn:9000/x/y"));
+        assertThat(config(URI.create("hdfs://nn/"), Map.of(), environment).nameNodeAddress()).isEqualTo("nn:8020");
+        assertThat(config(URI.create("hdfs://nn/"), Map.of(), environment).rootPath()).isEqualTo("/");
     }
 
     @Test
@@ -116,7 +117,7 @@ class TestHdfsStoreSetup
                 .hasMessageContaining("Unknown HDFS URI parameter 'colour'")
                 .hasMessageContaining("replication")
                 .hasMessageContaining("dfs.");
-        assertThatThrownBy(() -> HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn/p"), Map.of("mapreduce.job.name", "x"), Map.of()))
+        assertThatThrownBy(() -> config(URI.create("hdfs://nn/p"), Map.of("mapreduce.job.name", "x"), Map.of()))
                 .hasMessageContaining("Unknown HDFS store option 'mapreduce.job.name'");
         assertThatThrownBy(() -> config("hdfs://nn/../p")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> config("hdfs://nn/a:b")).hasMessageContaining("':'");
@@ -126,9 +127,27 @@ class TestHdfsStoreSetup
     }
 
     @Test
+    void cairnKeysComeFromEveryPlaceButHadoopKeysOnlyFromTheUriAndOptions()
+    {
+        Map<String, String> environment = Map.of("CAIRN_HDFS_REPLICATION", "2", "CAIRN_HDFS_DFS_CLIENT_SOCKET_TIMEOUT", "44444");
+        Map<String, String> properties = Map.of("cairn.hdfs.block-size", "4MiB", "cairn.hdfs.dfs.client.socket-timeout", "55555");
+        HdfsStoreConfig config = HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn/p?dfs.replication=5&dfs.blocksize=8m"), Map.of(),
+                HdfsStoreConfig.settings().systemProperties(properties).environment(environment), environment);
+        // a Cairn key beats its Hadoop twin, wherever each came from
+        assertThat(config.replication()).isEqualTo((short) 2);
+        assertThat(config.blockSize()).isEqualTo(4L << 20);
+        // Hadoop keys are not looked up as system properties or environment variables
+        assertThat(config.configuration().get("dfs.client.socket-timeout")).isNotIn("44444", "55555");
+        // viewfs: stores read the same cairn.hdfs.* settings
+        HdfsStoreConfig view = HdfsStoreConfig.from("viewfs", URI.create("viewfs://cluster/p"), Map.of(),
+                HdfsStoreConfig.settings().systemProperties(Map.of()).environment(environment), environment);
+        assertThat(view.replication()).isEqualTo((short) 2);
+    }
+
+    @Test
     void valuesOfHadoopKeysStayOutOfToString()
     {
-        HdfsStoreConfig config = HdfsStoreConfig.from("hdfs", URI.create("hdfs://nn/p?fs.s3a.secret.key=topsecret"), Map.of("hadoop.security.credential.provider.path", "jceks://x"), Map.of());
+        HdfsStoreConfig config = config(URI.create("hdfs://nn/p?fs.s3a.secret.key=topsecret"), Map.of("hadoop.security.credential.provider.path", "jceks://x"), Map.of());
         assertThat(config.toString())
                 .contains("fs.s3a.secret.key")
                 .contains("hadoop.security.credential.provider.path")
@@ -323,7 +342,16 @@ class TestHdfsStoreSetup
 
     private static HdfsStoreConfig config(String uri)
     {
-        return HdfsStoreConfig.from("hdfs", URI.create(uri), Map.of(), Map.of());
+        return config(URI.create(uri), Map.of(), Map.of());
+    }
+
+    /**
+     * The configuration of an {@code hdfs:} store in a process with this environment and no system
+     * properties.
+     */
+    private static HdfsStoreConfig config(URI uri, Map<String, String> options, Map<String, String> environment)
+    {
+        return HdfsStoreConfig.from("hdfs", uri, options, HdfsStoreConfig.settings().systemProperties(Map.of()).environment(environment), environment);
     }
 
     private static String siteXml(Map<String, String> properties)

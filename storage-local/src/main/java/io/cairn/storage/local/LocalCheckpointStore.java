@@ -2,14 +2,16 @@ package io.cairn.storage.local;
 
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.LimitedInputStream;
+import io.cairn.core.store.StoreErrors;
 import io.cairn.core.store.StoreKeys;
+import io.cairn.core.store.StoreStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
@@ -48,7 +50,7 @@ final class LocalCheckpointStore
 {
     static final String TEMP_DIRECTORY = ".cairn-tmp";
 
-    private static final System.Logger LOG = System.getLogger(LocalCheckpointStore.class.getName());
+    private static final Logger log = LoggerFactory.getLogger(LocalCheckpointStore.class);
     private static final int BUFFER_SIZE = 64 * 1024;
     // a concurrent delete may prune a directory between creating it and renaming into it
     private static final int MAX_PLACE_ATTEMPTS = 100;
@@ -72,8 +74,8 @@ final class LocalCheckpointStore
         Files.createDirectories(tempDirectory);
         this.hardLinks = useHardLinks && supportsHardLinks(tempDirectory);
         if (useHardLinks && !hardLinks) {
-            LOG.log(System.Logger.Level.WARNING, "The file system of " + root + " has no hard links: two processes racing to create the same "
-                    + "checkpoint could both succeed. Do not let two writers share a run on it.");
+            log.warn("The file system of {} has no hard links: two processes racing to create the same checkpoint could both succeed. "
+                    + "Do not let two writers share a run on it.", root);
         }
     }
 
@@ -103,18 +105,8 @@ final class LocalCheckpointStore
             throws IOException
     {
         Path target = resolve(key);
-        requireNonNull(data, "data is null");
-        if (length < 0) {
-            throw new IllegalArgumentException("Blob length for " + key + " must not be negative: " + length);
-        }
         Path temp = writeTemp(key, data, length);
-        try {
-            place(target, () -> Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING));
-        }
-        catch (IOException | RuntimeException e) {
-            deleteTemp(temp, e);
-            throw e;
-        }
+        place(temp, target, () -> Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING));
     }
 
     @Override
@@ -122,28 +114,20 @@ final class LocalCheckpointStore
             throws IOException
     {
         Path target = resolve(key);
-        requireNonNull(data, "data is null");
-        Path temp = writeTemp(key, new ByteArrayInputStream(data), data.length);
+        Path temp = writeTemp(key, new ByteArrayInputStream(requireNonNull(data, "data is null")), data.length);
         try {
             // link(2) fails if the target exists, so exactly one racing writer wins
-            place(target, hardLinks ? () -> Files.createLink(target, temp) : () -> Files.move(temp, target));
+            place(temp, target, hardLinks ? () -> Files.createLink(target, temp) : () -> Files.move(temp, target));
         }
         catch (FileAlreadyExistsException e) {
-            deleteTemp(temp, e);
-            FileAlreadyExistsException exists = new FileAlreadyExistsException(key);
-            exists.initCause(e);
-            throw exists;
-        }
-        catch (IOException | RuntimeException e) {
-            deleteTemp(temp, e);
-            throw e;
+            throw StoreErrors.alreadyExists(key, target.toString(), e);
         }
         try {
             Files.deleteIfExists(temp);
         }
         catch (IOException e) {
             // the blob is in place; a leftover temp file only costs space
-            LOG.log(System.Logger.Level.DEBUG, "Could not delete temp file " + temp, e);
+            log.debug("Could not delete temp file {}", temp, e);
         }
     }
 
@@ -159,9 +143,7 @@ final class LocalCheckpointStore
             throws IOException
     {
         StoreKeys.check(key);
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("Range of " + key + " must not be negative: offset " + offset + ", length " + length);
-        }
+        StoreStreams.checkRange(key, offset, length);
         FileChannel channel = open(key);
         try {
             channel.position(offset);
@@ -294,21 +276,14 @@ final class LocalCheckpointStore
         Path file = resolve(key);
         // a directory (or a path through a file) is no blob; this also keeps read() from failing late
         if (!Files.isRegularFile(file)) {
-            throw notFound(key, null);
+            throw StoreErrors.notFound(key, location, null);
         }
         try {
             return FileChannel.open(file, READ);
         }
         catch (NoSuchFileException e) {
-            throw notFound(key, e);
+            throw StoreErrors.notFound(key, location, e);
         }
-    }
-
-    private FileNotFoundException notFound(String key, IOException cause)
-    {
-        FileNotFoundException e = new FileNotFoundException("No blob " + key + " in " + location);
-        e.initCause(cause);
-        return e;
     }
 
     /**
@@ -317,24 +292,11 @@ final class LocalCheckpointStore
     private Path writeTemp(String key, InputStream data, long length)
             throws IOException
     {
+        requireNonNull(data, "data is null");
+        StoreStreams.checkLength(key, length);
         Path temp = tempDirectory.resolve(".tmp-" + UUID.randomUUID());
         try (FileChannel channel = openTemp(temp)) {
-            byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
-            long remaining = length;
-            while (remaining > 0) {
-                int count = data.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                if (count < 0) {
-                    throw new IOException("Stream for " + key + " ended after " + (length - remaining) + " of " + length + " bytes");
-                }
-                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, count);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                remaining -= count;
-            }
-            if (data.read() != -1) {
-                throw new IOException("Stream for " + key + " is longer than the declared " + length + " bytes");
-            }
+            StoreStreams.copyExactly(key, data, length, Channels.newOutputStream(channel), BUFFER_SIZE);
             channel.force(true);
         }
         catch (IOException | RuntimeException e) {
@@ -362,10 +324,23 @@ final class LocalCheckpointStore
     }
 
     /**
-     * Creates the target's missing parent directories and runs the step that makes the blob visible,
-     * then syncs every directory whose entries changed.
+     * Creates the target's missing parent directories and runs the step that makes the temp file
+     * visible as the target, then syncs every directory whose entries changed. The temp file is deleted
+     * if that fails.
      */
-    private void place(Path target, PlaceStep step)
+    private void place(Path temp, Path target, PlaceStep step)
+            throws IOException
+    {
+        try {
+            placeWithParents(target, step);
+        }
+        catch (IOException | RuntimeException e) {
+            deleteTemp(temp, e);
+            throw e;
+        }
+    }
+
+    private void placeWithParents(Path target, PlaceStep step)
             throws IOException
     {
         for (int attempt = 1; ; attempt++) {
@@ -445,7 +420,7 @@ final class LocalCheckpointStore
                 break;
             }
             catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Could not delete empty directory " + directory, e);
+                log.debug("Could not delete empty directory {}", directory, e);
                 break;
             }
             directory = directory.getParent();

@@ -6,22 +6,18 @@ import io.cairn.core.store.CheckpointStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,84 +53,50 @@ public class TestLocalCheckpointStore
         return store;
     }
 
-    @Test
-    public void storesEachKeyAsAFileUnderTheRoot()
+    @Override
+    protected Optional<String> storeUri()
+    {
+        return Optional.of(root.toUri().toString());
+    }
+
+    @Override
+    protected Optional<byte[]> readRaw(String key)
             throws IOException
     {
-        write("chunks/0a/0a11", bytes("chunk"));
-        assertThat(Files.readAllBytes(root.resolve("chunks/0a/0a11"))).isEqualTo(bytes("chunk"));
+        Path file = root.resolve(key);
+        return Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+    }
+
+    @Override
+    protected boolean isHierarchical()
+    {
+        return true;
+    }
+
+    @Override
+    protected boolean rawDirectoryExists(String path)
+    {
+        return Files.isDirectory(root.resolve(path));
+    }
+
+    @Override
+    protected Optional<String> reservedName()
+    {
+        return Optional.of(LocalCheckpointStore.TEMP_DIRECTORY);
+    }
+
+    @Override
+    protected Closeable leaveWhatACrashedWriterLeaves(byte[] data)
+            throws IOException
+    {
+        Path leftover = Files.write(root.resolve(LocalCheckpointStore.TEMP_DIRECTORY).resolve(".tmp-crashed"), data);
+        return () -> Files.delete(leftover);
+    }
+
+    @Test
+    public void locationIsTheRootDirectory()
+    {
         assertThat(store.location()).isEqualTo(root.toUri());
-    }
-
-    @Test
-    public void deletePrunesEmptyDirectoriesButNotTheRoot()
-            throws IOException
-    {
-        write("runs/r1/checkpoints/1.json", bytes("1"));
-        write("runs/r1/lease", bytes("lease"));
-        store.delete(List.of("runs/r1/checkpoints/1.json"));
-        assertThat(root.resolve("runs/r1/checkpoints")).doesNotExist();
-        assertThat(root.resolve("runs/r1")).isDirectory();
-
-        store.delete(List.of("runs/r1/lease"));
-        assertThat(root.resolve("runs")).doesNotExist();
-        assertThat(root).isDirectory();
-        try (Stream<Path> entries = Files.list(root)) {
-            assertThat(entries).containsExactly(root.resolve(LocalCheckpointStore.TEMP_DIRECTORY));
-        }
-    }
-
-    @Test
-    @Timeout(120)
-    public void writesSurviveConcurrentDeletesPruningTheirDirectories()
-            throws Exception
-    {
-        ExecutorService executor = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int worker = 0; worker < 4; worker++) {
-                String key = "runs/r/checkpoints/" + worker + ".json";
-                boolean exclusive = worker % 2 == 0;
-                workers.add(executor.submit(() -> {
-                    for (int i = 0; i < 200; i++) {
-                        if (exclusive) {
-                            store.createIfAbsent(key, bytes(key));
-                        }
-                        else {
-                            write(key, bytes(key));
-                        }
-                        assertThat(store.readAllBytes(key)).isEqualTo(bytes(key));
-                        store.delete(List.of(key));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get(100, TimeUnit.SECONDS);
-            }
-        }
-        finally {
-            executor.shutdownNow();
-        }
-        assertThat(store.list("")).isEmpty();
-    }
-
-    @Test
-    public void leftoverTempFileOfACrashedWriterIsIgnored()
-            throws IOException
-    {
-        write("runs/r/lease", bytes("lease"));
-        Path leftover = root.resolve(LocalCheckpointStore.TEMP_DIRECTORY).resolve(".tmp-crashed");
-        Files.write(leftover, bytes("half a chunk"));
-
-        CheckpointStore reopened = new LocalCheckpointStoreProvider().open(root.toUri(), Map.of());
-        assertThat(reopened.list("")).containsExactly("runs/r/lease");
-        assertThat(reopened.list(".cairn")).isEmpty();
-        write("runs/r/lease", bytes("renewed"));
-        reopened.createIfAbsent("runs/r/checkpoints/1.json", bytes("manifest"));
-        assertThat(reopened.readAllBytes("runs/r/lease")).isEqualTo(bytes("renewed"));
-        assertThat(reopened.list("runs/")).containsExactlyInAnyOrder("runs/r/lease", "runs/r/checkpoints/1.json");
-        Files.delete(leftover);
     }
 
     @Test
@@ -152,15 +114,6 @@ public class TestLocalCheckpointStore
     }
 
     @Test
-    public void tempAreaIsNotAKey()
-    {
-        assertThatThrownBy(() -> write(".cairn-tmp/x", bytes("x")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(".cairn-tmp/x");
-        assertThatThrownBy(() -> store.read(".cairn-tmp")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
     public void createIfAbsentWorksWithoutHardLinks()
             throws IOException
     {
@@ -170,17 +123,6 @@ public class TestLocalCheckpointStore
                 .isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining("runs/r/checkpoints/1.json");
         assertThat(noLinks.readAllBytes("runs/r/checkpoints/1.json")).isEqualTo(bytes("first"));
-    }
-
-    @Test
-    public void writeUnderABlobFailsNamingIt()
-            throws IOException
-    {
-        write("runs/r", bytes("blob"));
-        assertThatThrownBy(() -> write("runs/r/lease", bytes("x")))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("runs/r");
-        assertThat(store.list("")).containsExactly("runs/r");
     }
 
     @Test
@@ -259,12 +201,6 @@ public class TestLocalCheckpointStore
         CheckpointStore byAbsolutePath = stores.open(target.toString());
         assertThat(byAbsolutePath.location()).isEqualTo(target.toUri());
         assertThat(target.resolve("runs/r/lease")).hasBinaryContent(bytes("lease"));
-    }
-
-    @Test
-    public void isFoundByServiceLoader()
-    {
-        assertThat(CheckpointStores.discover().providers().get("file")).isInstanceOf(LocalCheckpointStoreProvider.class);
     }
 
     private List<Path> tempFiles()

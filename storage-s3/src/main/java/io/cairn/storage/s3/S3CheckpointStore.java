@@ -1,7 +1,9 @@
 package io.cairn.storage.s3;
 
 import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.StoreErrors;
 import io.cairn.core.store.StoreKeys;
+import io.cairn.core.store.StoreStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -17,11 +19,9 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Error;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,22 +36,26 @@ import static java.util.Objects.requireNonNull;
 /**
  * A checkpoint store in an S3 bucket under a prefix. Writes of large blobs go as multipart uploads
  * (the SDK's multipart client), every call uses the SDK's retry strategy, and create-if-absent is a
- * conditional {@code PutObject} with {@code If-None-Match: *}, which the store checks the server
- * enforces when it opens.
+ * conditional {@code PutObject} with {@code If-None-Match: *}. Whether the server enforces that is
+ * probed once, on the first create-if-absent: opening a store to read or list writes nothing.
  */
 final class S3CheckpointStore
         implements CheckpointStore
 {
+    static final String PROBE_DIRECTORY = ".cairn-probe";
+
     private static final Logger log = LoggerFactory.getLogger(S3CheckpointStore.class);
     private static final int DELETE_BATCH = 1000;
-    static final String PROBE_PREFIX = ".cairn-probe/";
+    private static final String PROBE_PREFIX = PROBE_DIRECTORY + "/";
 
     private final S3AsyncClient uploads;
     private final S3AsyncClient client;
     private final SdkAsyncHttpClient http;
     private final S3StoreConfig config;
+    private final URI location;
     private final ExecutorService streamReader;
     private final S3Errors errors;
+    private final Object probeLock = new Object();
     private volatile ConditionalWrites conditionalWrites = ConditionalWrites.UNKNOWN;
 
     enum ConditionalWrites
@@ -68,15 +72,57 @@ final class S3CheckpointStore
         this.client = requireNonNull(client, "client is null");
         this.http = requireNonNull(http, "http is null");
         this.config = requireNonNull(config, "config is null");
+        this.location = config.location();
         this.streamReader = requireNonNull(streamReader, "streamReader is null");
         this.errors = new S3Errors(config);
     }
 
     /**
-     * Finds out whether the server enforces {@code If-None-Match: *}: creates a probe object twice;
-     * the second must fail with 412. Also proves the bucket exists and the credentials work.
+     * Lists at most one object under the prefix: proves, with one cheap request, that the endpoint
+     * answers, the bucket exists and the credentials are accepted, so a bad store fails when it opens.
      */
-    void probe()
+    void checkBucket()
+            throws IOException
+    {
+        try {
+            join(client.listObjectsV2(request -> request.bucket(config.bucket()).prefix(config.prefix()).maxKeys(1)));
+        }
+        catch (CompletionException | ExecutionException e) {
+            throw errors.map(e, "open", config.prefix());
+        }
+    }
+
+    /**
+     * What the probe found out about {@code If-None-Match: *}; {@code UNKNOWN} until the first
+     * create-if-absent.
+     */
+    ConditionalWrites conditionalWrites()
+    {
+        return conditionalWrites;
+    }
+
+    /**
+     * Probes the server the first time it is called, once even when threads race to it.
+     */
+    private void probeOnce()
+            throws IOException
+    {
+        if (conditionalWrites != ConditionalWrites.UNKNOWN) {
+            return;
+        }
+        synchronized (probeLock) {
+            if (conditionalWrites == ConditionalWrites.UNKNOWN) {
+                // a probe that fails (e.g. the network) leaves UNKNOWN: the next create-if-absent tries again
+                conditionalWrites = probe();
+            }
+        }
+    }
+
+    /**
+     * Finds out whether the server enforces {@code If-None-Match: *}: creates a probe object twice;
+     * the second must fail with 412. Credentials that may not write make the store read-only.
+     */
+    private ConditionalWrites probe()
             throws IOException
     {
         String key = config.prefix() + PROBE_PREFIX + UUID.randomUUID();
@@ -87,40 +133,36 @@ final class S3CheckpointStore
         catch (CompletionException | ExecutionException e) {
             IOException mapped = errors.map(e, "write a probe object", key);
             if (S3Errors.isAccessDenied(e)) {
-                log.warn("Cannot write to {}: opening it read-only ({})", config.location(), mapped.getMessage());
-                conditionalWrites = ConditionalWrites.NOT_WRITABLE;
-                return;
+                log.warn("Cannot write to {}: it is read-only for these credentials ({})", location, mapped.getMessage());
+                return ConditionalWrites.NOT_WRITABLE;
             }
             throw mapped;
         }
+        ConditionalWrites found;
         try {
             join(client.putObject(conditionalPut(key, data.length), AsyncRequestBody.fromBytes(data)));
-            conditionalWrites = ConditionalWrites.IGNORED;
+            found = ConditionalWrites.IGNORED;
         }
         catch (CompletionException | ExecutionException e) {
             if (!S3Errors.isPreconditionFailed(e)) {
                 throw errors.map(e, "write a probe object", key);
             }
-            conditionalWrites = ConditionalWrites.ENFORCED;
+            found = ConditionalWrites.ENFORCED;
         }
         finally {
             deleteObjects(List.of(key));
         }
-        if (conditionalWrites == ConditionalWrites.IGNORED) {
+        if (found == ConditionalWrites.IGNORED) {
             log.warn("The S3 server at {} ignores If-None-Match: *; commits are {}", config.endpoint().map(URI::toString).orElse("AWS"),
                     config.singleWriter() ? "accepted because single-writer=true" : "refused until single-writer=true is set");
         }
-    }
-
-    ConditionalWrites conditionalWrites()
-    {
-        return conditionalWrites;
+        return found;
     }
 
     @Override
     public URI location()
     {
-        return config.location();
+        return location;
     }
 
     @Override
@@ -128,18 +170,16 @@ final class S3CheckpointStore
             throws IOException
     {
         String objectKey = objectKey(key);
-        if (length < 0) {
-            throw new IllegalArgumentException("Negative length " + length + " for " + key);
-        }
+        StoreStreams.checkLength(key, length);
         checkWritable(key);
         try {
             if (length < config.multipartThreshold()) {
-                byte[] bytes = exactly(data, length, key);
+                byte[] bytes = StoreStreams.readExactly(key, data, length);
                 join(client.putObject(put(objectKey, length), AsyncRequestBody.fromBytes(bytes)));
             }
             else {
-                // a failed multipart upload is aborted by the SDK: nothing becomes visible
-                InputStream exact = new ExactLengthInputStream(data, length, key);
+                // fails the upload if the stream is short or long; a failed multipart upload is aborted by the SDK, so nothing becomes visible
+                InputStream exact = StoreStreams.exactLength(key, data, length);
                 join(uploads.putObject(put(objectKey, length), AsyncRequestBody.fromInputStream(exact, length, streamReader)));
             }
         }
@@ -154,10 +194,11 @@ final class S3CheckpointStore
     {
         String objectKey = objectKey(key);
         requireNonNull(data, "data is null");
+        probeOnce();
         checkWritable(key);
         if (conditionalWrites == ConditionalWrites.IGNORED && !config.singleWriter()) {
-            throw new IOException("The S3 server for " + config.location() + " ignores If-None-Match: *, so two writers could both commit " + key
-                    + ". Use a server that enforces conditional writes (AWS S3 does), or set " + S3StoreConfig.SINGLE_WRITER
+            throw new IOException("The S3 server for " + location + " ignores If-None-Match: *, so two writers could both commit " + key
+                    + ". Use a server that enforces conditional writes (AWS S3 does), or set " + S3StoreProperties.SINGLE_WRITER
                     + "=true if only one process ever writes to this repository");
         }
         try {
@@ -165,7 +206,7 @@ final class S3CheckpointStore
         }
         catch (CompletionException | ExecutionException e) {
             if (S3Errors.isPreconditionFailed(e) || S3Errors.isConditionalConflict(e)) {
-                throw new FileAlreadyExistsException(key, null, "Blob already exists at s3://" + config.bucket() + "/" + objectKey);
+                throw StoreErrors.alreadyExists(key, "s3://" + config.bucket() + "/" + objectKey, null);
             }
             throw errors.map(e, "create", objectKey);
         }
@@ -189,12 +230,10 @@ final class S3CheckpointStore
             throws IOException
     {
         String objectKey = objectKey(key);
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("Negative offset or length for " + key + ": " + offset + ", " + length);
-        }
+        StoreStreams.checkRange(key, offset, length);
         if (length == 0) {
             if (!exists(key)) {
-                throw new FileNotFoundException("No blob " + key + " in " + config.location());
+                throw StoreErrors.notFound(key, location, null);
             }
             return InputStream.nullInputStream();
         }
@@ -259,7 +298,7 @@ final class S3CheckpointStore
             throws IOException
     {
         List<String> objectKeys = keys.stream().map(this::objectKey).toList();
-        checkWritableForDelete();
+        checkWritable("(delete)");
         deleteObjects(objectKeys);
     }
 
@@ -304,6 +343,9 @@ final class S3CheckpointStore
     private String objectKey(String key)
     {
         StoreKeys.check(key);
+        if (key.equals(PROBE_DIRECTORY) || key.startsWith(PROBE_PREFIX)) {
+            throw new IllegalArgumentException("Store key " + key + " is reserved for conditional-write probes by the S3 store");
+        }
         return config.prefix() + key;
     }
 
@@ -315,16 +357,10 @@ final class S3CheckpointStore
         }
     }
 
-    private void checkWritableForDelete()
-            throws IOException
-    {
-        checkWritable("(delete)");
-    }
-
     private IOException notFoundOr(Exception e, String action, String key, String objectKey)
     {
         if (S3Errors.isNotFound(e)) {
-            return new FileNotFoundException("No blob " + key + " in " + config.location());
+            return StoreErrors.notFound(key, location, null);
         }
         return errors.map(e, action, objectKey);
     }
@@ -339,19 +375,6 @@ final class S3CheckpointStore
         return PutObjectRequest.builder().bucket(config.bucket()).key(objectKey).contentLength(length).ifNoneMatch("*").build();
     }
 
-    private static byte[] exactly(InputStream data, long length, String key)
-            throws IOException
-    {
-        byte[] bytes = data.readNBytes(Math.toIntExact(length));
-        if (bytes.length != length) {
-            throw new IOException("Stream for " + key + " ended after " + bytes.length + " of " + length + " bytes");
-        }
-        if (data.read() != -1) {
-            throw new IOException("Stream for " + key + " has more than the declared " + length + " bytes");
-        }
-        return bytes;
-    }
-
     private static <T> T join(CompletableFuture<T> future)
             throws ExecutionException
     {
@@ -362,52 +385,6 @@ final class S3CheckpointStore
             Thread.currentThread().interrupt();
             future.cancel(true);
             throw new CompletionException(e);
-        }
-    }
-
-    /**
-     * Delivers exactly {@code length} bytes and fails (aborting the upload) if the source has fewer or
-     * more.
-     */
-    private static final class ExactLengthInputStream
-            extends InputStream
-    {
-        private final InputStream in;
-        private final String key;
-        private long remaining;
-
-        ExactLengthInputStream(InputStream in, long length, String key)
-        {
-            this.in = in;
-            this.key = key;
-            this.remaining = length;
-        }
-
-        @Override
-        public int read()
-                throws IOException
-        {
-            byte[] one = new byte[1];
-            int read = read(one, 0, 1);
-            return read < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length)
-                throws IOException
-        {
-            if (remaining == 0) {
-                return -1;
-            }
-            int read = in.read(buffer, offset, (int) Math.min(length, remaining));
-            if (read < 0) {
-                throw new IOException("Stream for " + key + " ended " + remaining + " bytes early");
-            }
-            remaining -= read;
-            if (remaining == 0 && in.read() != -1) {
-                throw new IOException("Stream for " + key + " has more bytes than declared");
-            }
-            return read;
         }
     }
 }

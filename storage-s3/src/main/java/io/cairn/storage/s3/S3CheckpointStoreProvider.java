@@ -1,5 +1,6 @@
 package io.cairn.storage.s3;
 
+import io.cairn.core.internal.Threads;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStoreProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -20,32 +21,22 @@ import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Opens {@code s3://bucket/prefix} stores; see {@link S3StoreConfig} for the settings.
+ * Opens {@code s3://bucket/prefix} stores; see {@link S3StoreProperties} for the settings. Opening
+ * sends one request, a list of at most one key, so that a missing bucket, rejected credentials or an
+ * unreachable endpoint fail here, naming the problem; it writes nothing.
  */
 public final class S3CheckpointStoreProvider
         implements CheckpointStoreProvider
 {
     @Override
-    public String scheme()
-    {
-        return "s3";
-    }
-
-    @Override
     public CheckpointStore open(URI uri, Map<String, String> options)
             throws IOException
     {
-        Properties properties = System.getProperties();
-        Map<String, String> systemProperties = new TreeMap<>();
-        properties.stringPropertyNames().stream().filter(name -> name.startsWith("cairn.s3.")).forEach(name -> systemProperties.put(name, properties.getProperty(name)));
-        S3StoreConfig config = S3StoreConfig.from(uri, options, System.getenv(), systemProperties);
-        return open(config);
+        return open(S3StoreConfig.from(uri, options, S3StoreConfig.settings()));
     }
 
     static S3CheckpointStore open(S3StoreConfig config)
@@ -59,20 +50,22 @@ public final class S3CheckpointStoreProvider
         // often lack the part-numbered GETs of the SDK's multipart download)
         S3AsyncClient uploads = client(config, http, true);
         S3AsyncClient requests = client(config, http, false);
-        ExecutorService streamReader = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "cairn-s3-upload-stream");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService streamReader = Executors.newCachedThreadPool(Threads.daemonThreadsNamed("cairn-s3-upload-stream"));
         S3CheckpointStore store = new S3CheckpointStore(uploads, requests, http, config, streamReader);
         try {
-            store.probe();
+            store.checkBucket();
         }
         catch (IOException | RuntimeException e) {
             store.close();
             throw e;
         }
         return store;
+    }
+
+    @Override
+    public String scheme()
+    {
+        return "s3";
     }
 
     private static S3AsyncClient client(S3StoreConfig config, SdkAsyncHttpClient http, boolean multipart)

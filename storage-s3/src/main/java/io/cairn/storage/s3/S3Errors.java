@@ -1,5 +1,6 @@
 package io.cairn.storage.s3;
 
+import io.cairn.core.store.StoreErrors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -8,6 +9,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Turns SDK failures into {@link IOException}s that name the bucket and key and say what to do.
@@ -19,7 +24,7 @@ final class S3Errors
 
     S3Errors(S3StoreConfig config)
     {
-        this.config = config;
+        this.config = requireNonNull(config, "config is null");
     }
 
     IOException map(Throwable failure, String action, String objectKey)
@@ -53,16 +58,16 @@ final class S3Errors
         }
         if (cause instanceof SdkClientException && String.valueOf(cause.getMessage()).startsWith("Unable to load credentials")) {
             return new IOException("Cannot " + action + " " + where + ": no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, "
-                    + "or the settings " + S3StoreConfig.ACCESS_KEY_ID + " and " + S3StoreConfig.SECRET_ACCESS_KEY, cause);
+                    + "or the settings " + S3StoreProperties.ACCESS_KEY_ID + " and " + S3StoreProperties.SECRET_ACCESS_KEY, cause);
         }
         if (cause instanceof SdkClientException) {
-            return new IOException("Cannot " + action + " " + where + ": cannot reach the S3 endpoint " + endpoint + " (" + firstLine(cause)
+            return new IOException("Cannot " + action + " " + where + ": cannot reach the S3 endpoint " + endpoint + " (" + StoreErrors.firstLine(cause)
                     + "); check the endpoint setting and the network", cause);
         }
         if (cause instanceof IOException io) {
             return new IOException("Cannot " + action + " " + where + ": " + io.getMessage(), io);
         }
-        return new IOException("Cannot " + action + " " + where + ": " + firstLine(cause), cause);
+        return new IOException("Cannot " + action + " " + where + ": " + StoreErrors.firstLine(cause), cause);
     }
 
     static boolean isNotFound(Throwable failure)
@@ -106,16 +111,9 @@ final class S3Errors
     static Throwable unwrap(Throwable failure)
     {
         Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;
-    }
-
-    private static String firstLine(Throwable cause)
-    {
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

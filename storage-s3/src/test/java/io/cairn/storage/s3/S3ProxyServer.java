@@ -5,11 +5,21 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -99,16 +109,63 @@ public final class S3ProxyServer
      */
     public void createBucket(String bucket)
     {
-        try (var client = software.amazon.awssdk.services.s3.S3Client.builder()
-                .endpointOverride(endpoint())
-                .forcePathStyle(true)
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
-                .build()) {
+        try (S3Client client = plainClient()) {
             client.createBucket(request -> request.bucket(bucket));
         }
+    }
+
+    /**
+     * The object's bytes, read with the plain SDK; empty if there is none.
+     */
+    public Optional<byte[]> readObject(String bucket, String key)
+    {
+        try (S3Client client = plainClient()) {
+            return Optional.of(client.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asByteArray());
+        }
+        catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Writes an object with the plain SDK.
+     */
+    public void putObject(String bucket, String key, byte[] data)
+    {
+        try (S3Client client = plainClient()) {
+            client.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromBytes(data));
+        }
+    }
+
+    /**
+     * Deletes an object with the plain SDK.
+     */
+    public void deleteObject(String bucket, String key)
+    {
+        try (S3Client client = plainClient()) {
+            client.deleteObject(request -> request.bucket(bucket).key(key));
+        }
+    }
+
+    /**
+     * The keys under the prefix, listed with the plain SDK.
+     */
+    public List<String> listObjects(String bucket, String prefix)
+    {
+        try (S3Client client = plainClient()) {
+            return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).toList();
+        }
+    }
+
+    private S3Client plainClient()
+    {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
     }
 
     @Override

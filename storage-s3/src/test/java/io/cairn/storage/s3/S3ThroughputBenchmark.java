@@ -2,8 +2,11 @@ package io.cairn.storage.s3;
 
 import io.cairn.core.checkpoint.ThroughputProbe;
 import io.cairn.core.store.CheckpointStores;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 import java.nio.file.Files;
@@ -38,17 +41,15 @@ public final class S3ThroughputBenchmark
                 try (S3AsyncClient client = S3AsyncClient.builder()
                                 .endpointOverride(server.endpoint())
                                 .forcePathStyle(true)
-                                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
+                                .region(Region.US_EAST_1)
+                                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
                                 .multipartEnabled(true)
                                 .build();
                         S3AsyncClient getter = S3AsyncClient.builder()
                                 .endpointOverride(server.endpoint())
                                 .forcePathStyle(true)
-                                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
+                                .region(Region.US_EAST_1)
+                                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
                                 .build()) {
                     long started = System.nanoTime();
                     client.putObject(request -> request.bucket("bench").key(prefix + "-sdk/blob"), AsyncRequestBody.fromFile(file)).join();

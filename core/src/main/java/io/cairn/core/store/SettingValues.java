@@ -1,21 +1,18 @@
-package io.cairn.core.config;
+package io.cairn.core.store;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Parses setting values: whole numbers, sizes, booleans, durations and URI query strings. Every error
- * names the setting (as the caller words it, e.g. {@code "S3 setting part-size"} or
- * {@code "--save-every"}), says what is allowed, and quotes the bad value.
+ * Parses setting values: whole numbers, sizes, booleans and durations. Every error names the setting
+ * as the caller words it (e.g. {@code "S3 setting part-size (from the URI)"} or {@code "--save-every"}),
+ * says what is allowed, and quotes the bad value. {@link StoreSettings} reads store settings with
+ * these.
  */
-public final class Settings
+public final class SettingValues
 {
-    private Settings() {}
+    private SettingValues() {}
 
     public static int wholeNumber(String name, String value, int min, int max)
     {
@@ -33,6 +30,8 @@ public final class Settings
 
     /**
      * Bytes, optionally with a binary suffix: {@code 65536}, {@code 64KiB}, {@code 64K}, {@code 8MiB}, {@code 1GiB}.
+     *
+     * @param name the setting as the user knows it, e.g. {@code --chunk-size}
      */
     public static long bytes(String name, String value, long min, long max)
     {
@@ -106,41 +105,8 @@ public final class Settings
     }
 
     /**
-     * The decoded parameters of a raw URI query, in order; a parameter without {@code =} gets
-     * {@code bareValue}. Empty parameters are skipped.
+     * {@code 8MiB}, {@code 64KiB}, {@code 1000 bytes}: the largest binary unit that divides the size.
      */
-    public static Map<String, String> query(String rawQuery, String bareValue)
-    {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return query;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String key = decode(equals < 0 ? pair : pair.substring(0, equals), "a URI parameter name");
-            String value = equals < 0 ? bareValue : decode(pair.substring(equals + 1), "the URI parameter " + key);
-            query.put(key, value);
-        }
-        return query;
-    }
-
-    /**
-     * Percent-decoding as in RFC 3986: {@code +} stays {@code +} (secrets often hold one). The error
-     * names the parameter, never its value.
-     */
-    private static String decode(String text, String what)
-    {
-        try {
-            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-        }
-        catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The value of " + what + " is not properly %-encoded");
-        }
-    }
-
     public static String describeBytes(long bytes)
     {
         if (bytes != 0 && bytes % (1L << 30) == 0) {
