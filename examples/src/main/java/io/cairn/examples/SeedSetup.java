@@ -5,7 +5,6 @@ import io.cairn.core.data.Datasets;
 import io.cairn.core.model.Model;
 import io.cairn.core.model.Sequential;
 import io.cairn.core.model.StepMetrics;
-import org.tensorflow.types.TFloat32;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,21 +54,8 @@ final class SeedSetup
     static float[][] probe(Dataset data)
     {
         try (Dataset.Batch batch = data.batch(data.order(SEED, 0, false), 0, BATCH_SIZE)) {
-            return rows(batch.features());
+            return Model.rows(batch.features());
         }
-    }
-
-    static float[][] rows(TFloat32 matrix)
-    {
-        int rows = (int) matrix.shape().get(0);
-        int columns = (int) matrix.shape().get(1);
-        float[][] values = new float[rows][columns];
-        for (int row = 0; row < rows; row++) {
-            for (int column = 0; column < columns; column++) {
-                values[row][column] = matrix.getFloat(row, column);
-            }
-        }
-        return values;
     }
 
     /**

@@ -260,4 +260,12 @@ public final class Model
         return FloatMatrices.matrix(flat, rows, columns);
     }
 
+    /**
+     * The rows of a float matrix: the inverse of {@link #matrix(float[][])}.
+     */
+    public static float[][] rows(TFloat32 matrix)
+    {
+        return FloatMatrices.rows(matrix);
+    }
+
 }
