@@ -6,6 +6,7 @@ import org.apache.hadoop.ipc.RemoteException;
 import org.apache.hadoop.net.ConnectTimeoutException;
 import org.apache.hadoop.security.AccessControlException;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -21,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Turns Hadoop client failures into {@link IOException}s that name the path and say what to do: an
  * unreachable NameNode, permission denied, safe mode, an exceeded quota. The Hadoop exception stays
- * attached as the cause.
+ * attached as the cause. Also closes a failed stream without losing its first failure.
  */
 final class HdfsErrors
 {
@@ -125,5 +126,22 @@ final class HdfsErrors
         String line = firstLine(cause);
         int semicolon = line.indexOf(';');
         return semicolon < 0 ? line : line.substring(0, semicolon);
+    }
+
+    /**
+     * Closes a stream after a failure, attaching what closing throws to the failure unless it is that
+     * failure again.
+     */
+    static void closeAfter(Closeable stream, Throwable failure)
+    {
+        try {
+            stream.close();
+        }
+        catch (IOException | RuntimeException e) {
+            // a failed HDFS stream throws its first failure again on close
+            if (e != failure && e.getCause() != failure) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 }

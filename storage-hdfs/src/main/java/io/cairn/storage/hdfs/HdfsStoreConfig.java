@@ -143,7 +143,7 @@ final class HdfsStoreConfig
             return "/";
         }
         StoreKeys.checkPath(relative, "HDFS store path");
-        HdfsCheckpointStore.checkHdfsName(relative, "HDFS store path");
+        HdfsPaths.checkHdfsName(relative, "HDFS store path");
         return "/" + relative;
     }
 
