@@ -1,8 +1,8 @@
 package io.cairn.storage.local;
 
-import io.cairn.core.store.AbstractCheckpointStoreTest;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
+import io.cairn.store.contract.AbstractCheckpointStoreTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

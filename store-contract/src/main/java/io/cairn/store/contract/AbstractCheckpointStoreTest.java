@@ -1,5 +1,7 @@
-package io.cairn.core.store;
+package io.cairn.store.contract;
 
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.CheckpointStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
