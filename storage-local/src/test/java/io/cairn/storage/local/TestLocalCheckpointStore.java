@@ -203,6 +203,32 @@ public class TestLocalCheckpointStore
         assertThat(target.resolve("runs/r/lease")).hasBinaryContent(bytes("lease"));
     }
 
+    @Test
+    public void opensADirectoryDirectlyWithoutAUri()
+            throws IOException
+    {
+        Path missing = temp.resolve("direct/store");
+        try (CheckpointStore direct = LocalCheckpointStores.open(Path.of("").toAbsolutePath().relativize(missing))) {
+            assertThat(missing).isDirectory();
+            assertThat(direct.location()).isEqualTo(missing.toUri());
+            direct.write("runs/r/lease", new ByteArrayInputStream(bytes("lease")), 5);
+            try (CheckpointStore byUri = CheckpointStores.discover().open(missing.toUri().toString())) {
+                assertThat(byUri.location()).isEqualTo(direct.location());
+                assertThat(byUri.readAllBytes("runs/r/lease")).isEqualTo(bytes("lease"));
+            }
+        }
+        Path file = Files.write(temp.resolve("file"), bytes("x"));
+        assertThatThrownBy(() -> LocalCheckpointStores.open(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a directory");
+        assertThatThrownBy(() -> LocalCheckpointStores.open(file.resolve("store")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " is a file");
+        assertThatThrownBy(() -> LocalCheckpointStores.open(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("directory is null");
+    }
+
     private List<Path> tempFiles()
             throws IOException
     {
