@@ -62,6 +62,22 @@ class TestCustomStoreExample
         }
     }
 
+    @Test
+    void theReadmeShowsThisExamplesCodeAsItIs()
+            throws IOException
+    {
+        // surefire runs in the module's directory
+        String readme = Files.readString(Path.of("../README.md"));
+        String test = Files.readString(Path.of("src/test/java/io/cairn/examples/customstore/TestXorCheckpointStore.java"));
+        assertThat(readme).contains(test.substring(test.indexOf("import ")).strip());
+        String provides = "provides io.cairn.core.store.CheckpointStoreProvider with " + XorCheckpointStoreProvider.class.getName() + ";";
+        assertThat(Files.readString(Path.of("src/main/java/module-info.java"))).contains(provides);
+        assertThat(readme).contains(provides);
+        assertThat(Files.readString(Path.of("src/main/resources/META-INF/services/io.cairn.core.store.CheckpointStoreProvider")).strip())
+                .isEqualTo(XorCheckpointStoreProvider.class.getName());
+        assertThat(readme).contains("```\n" + XorCheckpointStoreProvider.class.getName() + "\n```");
+    }
+
     private List<Path> files(String directoryName)
             throws IOException
     {
