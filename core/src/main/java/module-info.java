@@ -23,4 +23,6 @@ module io.cairn.core {
     opens io.cairn.core.repository to com.fasterxml.jackson.databind;
 
     uses io.cairn.core.store.CheckpointStoreProvider;
+
+    provides io.cairn.core.store.CheckpointStoreProvider with io.cairn.core.store.MemoryCheckpointStoreProvider;
 }

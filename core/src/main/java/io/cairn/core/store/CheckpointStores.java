@@ -138,13 +138,18 @@ public final class CheckpointStores
     }
 
     /**
-     * Parses a store URI; a plain path (relative or absolute) becomes a {@code file:} URI.
+     * Parses a store URI; a plain path (relative or absolute) becomes a {@code file:} URI, and
+     * {@code memory:} alone becomes {@code memory:/} (a fresh memory store).
      */
     public static URI parse(String uri)
     {
         requireNonNull(uri, "uri is null");
         if (uri.isBlank()) {
             throw new IllegalArgumentException("Store URI is empty; give a path, file:/path, s3://bucket/prefix or hdfs://host:port/path");
+        }
+        // "memory:" alone, a fresh memory store, is not a URI that java.net.URI accepts: it stands for "memory:/"
+        if (uri.equalsIgnoreCase(MemoryCheckpointStoreProvider.SCHEME + ":")) {
+            return URI.create(MemoryCheckpointStoreProvider.SCHEME + ":/");
         }
         // a Windows-style "C:\..." or a plain path has no scheme of two or more letters followed by ':'
         if (!uri.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {

@@ -88,6 +88,16 @@ public class TestCheckpointStores
     }
 
     @Test
+    public void aBareMemorySchemeIsAFreshMemoryStore()
+    {
+        assertThat(CheckpointStores.parse("memory:")).isEqualTo(URI.create("memory:/"));
+        assertThat(CheckpointStores.parse("MEMORY:")).isEqualTo(URI.create("memory:/"));
+        // other bare schemes stay invalid: "file:" or "hdfs:" with a missing path must not mean a root
+        assertThatThrownBy(() -> CheckpointStores.parse("file:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CheckpointStores.parse("hdfs:")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     public void parseRejectsEmptyAndMalformedUris()
     {
         assertThatThrownBy(() -> CheckpointStores.parse("  "))

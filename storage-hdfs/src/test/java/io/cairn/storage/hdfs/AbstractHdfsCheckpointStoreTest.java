@@ -1,6 +1,6 @@
 package io.cairn.storage.hdfs;
 
-import io.cairn.core.store.AbstractCheckpointStoreTest;
+import io.cairn.store.contract.AbstractCheckpointStoreTest;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.DistributedFileSystem;

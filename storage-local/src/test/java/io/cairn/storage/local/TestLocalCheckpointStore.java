@@ -1,8 +1,8 @@
 package io.cairn.storage.local;
 
-import io.cairn.core.store.AbstractCheckpointStoreTest;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
+import io.cairn.store.contract.AbstractCheckpointStoreTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,6 +201,32 @@ public class TestLocalCheckpointStore
         CheckpointStore byAbsolutePath = stores.open(target.toString());
         assertThat(byAbsolutePath.location()).isEqualTo(target.toUri());
         assertThat(target.resolve("runs/r/lease")).hasBinaryContent(bytes("lease"));
+    }
+
+    @Test
+    public void opensADirectoryDirectlyWithoutAUri()
+            throws IOException
+    {
+        Path missing = temp.resolve("direct/store");
+        try (CheckpointStore direct = LocalCheckpointStores.open(Path.of("").toAbsolutePath().relativize(missing))) {
+            assertThat(missing).isDirectory();
+            assertThat(direct.location()).isEqualTo(missing.toUri());
+            direct.write("runs/r/lease", new ByteArrayInputStream(bytes("lease")), 5);
+            try (CheckpointStore byUri = CheckpointStores.discover().open(missing.toUri().toString())) {
+                assertThat(byUri.location()).isEqualTo(direct.location());
+                assertThat(byUri.readAllBytes("runs/r/lease")).isEqualTo(bytes("lease"));
+            }
+        }
+        Path file = Files.write(temp.resolve("file"), bytes("x"));
+        assertThatThrownBy(() -> LocalCheckpointStores.open(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a directory");
+        assertThatThrownBy(() -> LocalCheckpointStores.open(file.resolve("store")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " is a file");
+        assertThatThrownBy(() -> LocalCheckpointStores.open(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("directory is null");
     }
 
     private List<Path> tempFiles()

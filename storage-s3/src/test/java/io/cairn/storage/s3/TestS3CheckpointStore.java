@@ -1,8 +1,8 @@
 package io.cairn.storage.s3;
 
-import io.cairn.core.store.AbstractCheckpointStoreTest;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
+import io.cairn.store.contract.AbstractCheckpointStoreTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package io.cairn.storage.s3;
 
-import io.cairn.core.store.AbstractStoreSettingsTest;
+import io.cairn.store.contract.AbstractStoreSettingsTest;
 
 import java.net.URI;
 import java.util.Map;

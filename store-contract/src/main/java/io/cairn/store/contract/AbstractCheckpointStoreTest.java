@@ -1,5 +1,8 @@
-package io.cairn.core.store;
+package io.cairn.store.contract;
 
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.CheckpointStores;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -8,6 +11,7 @@ import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
@@ -27,24 +31,40 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The behaviour every {@link CheckpointStore} must have. A backend's test extends this class, gives
- * an empty store for each test from {@link #store()} and cleans up after itself. It also says how to
- * look at the stored data with the backend's own client ({@link #readRaw}), and which optional
- * abilities the store has ({@link #isHierarchical()}, {@link #reservedName()}): tests branch on them
- * rather than skip, so every store runs every test.
+ * The behaviour every {@link CheckpointStore} must have. A backend's test extends this class and gives
+ * the URI of an empty store for each test ({@link #storeUri()}), or the store itself ({@link #store()}),
+ * and cleans up after itself. It also says how to look at the stored data with the backend's own client
+ * ({@link #readRaw}), and which optional abilities the store has ({@link #isHierarchical()},
+ * {@link #reservedName()}): tests branch on them rather than skip, so every store runs every test.
  */
 public abstract class AbstractCheckpointStoreTest
 {
     private static final List<String> INVALID_KEYS = List.of("../x", "/abs", "a//b", "a/./b", "a\\b", "", "x/", "a/../b");
 
+    private CheckpointStore opened;
+
     /**
-     * The store under test, empty at the start of each test.
+     * The store under test, empty at the start of each test. By default the store that {@link #storeUri()}
+     * opens through {@link CheckpointStores#discover()}: opened at a test's first call, closed after the
+     * test. Override it to build the store in code (and close it yourself).
      */
-    protected abstract CheckpointStore store();
+    protected synchronized CheckpointStore store()
+    {
+        if (opened == null) {
+            String uri = storeUri().orElseThrow(() -> new IllegalStateException(getClass().getSimpleName() + " has no storeUri(), so it must override store()"));
+            try {
+                opened = CheckpointStores.discover().open(uri);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Cannot open the store under test, " + uri, e);
+            }
+        }
+        return opened;
+    }
 
     /**
      * The URI that opens the store under test through {@link CheckpointStores#discover()}, query
-     * included; empty for a store that no provider opens (the memory store).
+     * included; empty for a store that no provider opens.
      */
     protected abstract Optional<String> storeUri();
 
@@ -647,6 +667,20 @@ public abstract class AbstractCheckpointStoreTest
             assertThat(discovered.location()).isEqualTo(store().location());
             write("a", bytes("x"));
             assertThat(discovered.readAllBytes("a")).isEqualTo(bytes("x"));
+        }
+    }
+
+    @AfterEach
+    public void closeTheStoreOpenedFromItsUri()
+            throws IOException
+    {
+        CheckpointStore store;
+        synchronized (this) {
+            store = opened;
+            opened = null;
+        }
+        if (store != null) {
+            store.close();
         }
     }
 

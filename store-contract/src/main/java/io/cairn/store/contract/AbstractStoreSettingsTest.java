@@ -1,5 +1,6 @@
-package io.cairn.core.store;
+package io.cairn.store.contract;
 
+import io.cairn.core.store.StoreSettings;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
