@@ -355,8 +355,8 @@ public final class CairnConfig
         private Builder() {}
 
         /**
-         * Reads {@code cairn.*} keys from a properties file (UTF-8), the source of lowest precedence.
-         * Every key in it must be one of Cairn's.
+         * Reads {@code cairn.*} keys from a properties file (UTF-8), the source of lowest precedence,
+         * in place of any file given before. Every key in it must be one of Cairn's.
          *
          * @throws UncheckedIOException if the file cannot be read
          */
@@ -379,7 +379,7 @@ public final class CairnConfig
         /**
          * Reads the {@code CAIRN_*} variables of Cairn's keys from the process environment, which
          * wins over the file. Other {@code CAIRN_*} variables (a store's own settings such as
-         * {@code CAIRN_S3_REGION}, a launcher's) are left alone.
+         * {@code CAIRN_S3_REGION}, which the store reads itself; a launcher's) are left alone.
          */
         public Builder fromEnvironment()
         {
@@ -623,21 +623,21 @@ public final class CairnConfig
         MAX_SNAPSHOT_BYTES("max-snapshot-bytes"),
         LEASE_TTL("lease-ttl");
 
-        private final String name;
+        private final String suffix;
 
-        Key(String name)
+        Key(String suffix)
         {
-            this.name = name;
+            this.suffix = suffix;
         }
 
         String propertyName()
         {
-            return PREFIX + name;
+            return PREFIX + suffix;
         }
 
         String environmentName()
         {
-            return "CAIRN_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+            return "CAIRN_" + suffix.toUpperCase(Locale.ROOT).replace('-', '_');
         }
 
         static String known()
