@@ -1,20 +1,18 @@
 package io.cairn.trainer;
 
-import io.cairn.core.checkpoint.CheckpointCallback;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
-import io.cairn.core.checkpoint.CheckpointerOptions;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.SaveKind;
-import io.cairn.core.checkpoint.SavePolicies;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.internal.FileTrees;
 import io.cairn.core.model.Model;
-import io.cairn.core.store.CheckpointStores;
 import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.FitResult;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
+import io.cairn.trainer.inject.CairnConfig;
+import io.cairn.trainer.inject.Checkpointers;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
 import org.tensorflow.SavedModelBundle;
@@ -39,7 +37,7 @@ import java.util.stream.Stream;
  * The side-by-side benchmark: the same training with no saves, with a synchronous SavedModel export
  * on the training thread every N steps (what Keras' {@code ModelCheckpoint} and the seed's examples
  * do), and with Cairn's saves of each kind, synchronous and asynchronous. Each Cairn case writes a
- * fresh repository under {@code --store}.
+ * fresh repository under {@code --store}, wired as any program wires Cairn ({@link Wiring}).
  *
  * <p>Each saving case also times loading its last save back, the seed's other cost: a SavedModel is
  * loaded whole by {@code SavedModelBundle.load} (a new graph and session), a Cairn checkpoint is
@@ -162,13 +160,18 @@ final class BenchCommand
     private JsonDocuments.BenchCase cairn(Run run, SaveKind kind, boolean sync, StoreLocation location)
             throws IOException
     {
-        try (CheckpointRepository repository = CheckpointRepository.create(location.open(CheckpointStores.discover()));
+        CairnConfig.Builder config = location.config()
+                .saveKind(kind)
+                .saveEverySteps(saveEverySteps)
+                .sync(sync);
+        try (Wiring wiring = Wiring.create(config);
                 Model trained = run.model().build(run.seed())) {
-            Checkpointer checkpointer = Checkpointer.startRun(repository, trained, CheckpointerOptions.defaults().withSync(sync));
+            CheckpointRepository repository = wiring.repository();
+            Checkpointers checkpointers = wiring.instance(Checkpointers.class);
+            Checkpointer checkpointer = checkpointers.startRun(trained);
             FitResult result;
             try (checkpointer) {
-                result = TrainingRun.fit(trained, run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()),
-                        List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(saveEverySteps), kind, false)));
+                result = TrainingRun.fit(trained, run.data(), FitOptions.of(run.epochs(), run.batch(), run.seed()), checkpointers.callbacks(checkpointer));
                 checkpointer.awaitPending();
             }
             List<Manifest> manifests = repository.checkpoints(checkpointer.run());

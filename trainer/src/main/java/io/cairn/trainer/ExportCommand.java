@@ -44,16 +44,19 @@ final class ExportCommand
             throws Exception
     {
         StoreLocation target = repository.location().sibling(to);
-        try (CheckpointRepository opened = repository.open();
-                CheckpointStore targetStore = target.open(CheckpointStores.discover())) {
-            Manifest manifest = repository.checkpoint(opened, selection.step());
-            if (!targetStore.list("").isEmpty()) {
-                throw new UsageException("Export target " + targetStore.location() + " is not empty; export into a new or empty directory");
+        try (Wiring wiring = repository.wire()) {
+            CheckpointRepository opened = wiring.repository();
+            // the target opens through the same store providers as the repository's store
+            try (CheckpointStore targetStore = target.open(wiring.instance(CheckpointStores.class))) {
+                Manifest manifest = repository.checkpoint(opened, selection.step());
+                if (!targetStore.list("").isEmpty()) {
+                    throw new UsageException("Export target " + targetStore.location() + " is not empty; export into a new or empty directory");
+                }
+                List<String> written = opened.export(manifest, targetStore, "");
+                console.err().println("Exported run " + manifest.run() + " step " + manifest.step() + " (" + manifest.kind() + ", " + written.size() + " files) to "
+                        + targetStore.location());
+                return CairnCommand.OK;
             }
-            List<String> written = opened.export(manifest, targetStore, "");
-            console.err().println("Exported run " + manifest.run() + " step " + manifest.step() + " (" + manifest.kind() + ", " + written.size() + " files) to "
-                    + targetStore.location());
-            return CairnCommand.OK;
         }
     }
 }

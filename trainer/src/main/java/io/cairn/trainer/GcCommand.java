@@ -35,7 +35,8 @@ final class GcCommand
     public Integer call()
             throws Exception
     {
-        try (CheckpointRepository repository = StoreModule.openForReading(storeOptions.location(store))) {
+        try (Wiring wiring = Wiring.forReading(storeOptions.location(store))) {
+            CheckpointRepository repository = wiring.repository();
             CheckpointRepository.GcResult result = repository.gc(dryRun, force);
             console.err().println(result.chunks() + " chunk(s), " + result.referenced() + " referenced; "
                     + (dryRun ? "would delete " : "deleted ") + result.unreferenced().size());

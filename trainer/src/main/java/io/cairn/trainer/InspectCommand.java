@@ -38,7 +38,8 @@ final class InspectCommand
     public Integer call()
             throws Exception
     {
-        try (CheckpointRepository opened = repository.open()) {
+        try (Wiring wiring = repository.wire()) {
+            CheckpointRepository opened = wiring.repository();
             Manifest manifest = repository.checkpoint(opened, selection.step());
             if (json) {
                 JsonPrinter.print(console.out(), JsonDocuments.CheckpointDetails.of(manifest));

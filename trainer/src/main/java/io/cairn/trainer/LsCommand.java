@@ -33,7 +33,8 @@ final class LsCommand
     public Integer call()
             throws Exception
     {
-        try (CheckpointRepository opened = repository.open()) {
+        try (Wiring wiring = repository.wire()) {
+            CheckpointRepository opened = wiring.repository();
             List<Manifest> checkpoints = repository.checkpoints(opened);
             if (json) {
                 JsonPrinter.print(console.out(), JsonDocuments.Listing.of(opened.store().location().toString(), checkpoints));

@@ -30,9 +30,12 @@ final class RepositoryOptions
         return storeOptions.location(store);
     }
 
-    CheckpointRepository open()
+    /**
+     * Cairn's wiring for the existing repository; {@link Wiring#repository()} opens it.
+     */
+    Wiring wire()
     {
-        return StoreModule.openForReading(location());
+        return Wiring.forReading(location());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
+import io.cairn.trainer.inject.CairnConfig;
 
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +39,14 @@ record StoreLocation(String uri, Map<String, String> options)
         catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Cairn's configuration of this store, to add the rest to.
+     */
+    CairnConfig.Builder config()
+    {
+        return CairnConfig.builder().storeUri(uri).storeOptions(options);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.cairn.trainer;
 
-import com.google.inject.Guice;
 import io.cairn.core.checkpoint.SaveKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,8 +109,9 @@ final class TrainCommand
                 .run(run)
                 .json(json)
                 .build();
-        return Guice.createInjector(StoreModule.forWriting(config.store(), config.chunkSize(), config.uploadThreads()), new TrainModule(config, console))
-                .getInstance(TrainingRun.class)
-                .run();
+        try (Wiring wiring = Wiring.create(config.cairnConfig(), new TrainModule(config, console))) {
+            wiring.repository();
+            return wiring.instance(TrainingRun.class).run();
+        }
     }
 }

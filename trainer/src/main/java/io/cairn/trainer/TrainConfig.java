@@ -3,6 +3,7 @@ package io.cairn.trainer;
 import io.cairn.core.checkpoint.MetricMode;
 import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.trainer.inject.CairnConfig;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import java.util.OptionalLong;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Everything {@code cairn train} was asked to do, parsed and checked; Guice builds the run from it.
+ * Everything {@code cairn train} was asked to do, parsed and checked; Guice builds the run from it,
+ * with Cairn's wiring configured by {@link #cairnConfig()}.
  * Made by {@link #builder()}: a setter per flag, and {@link Builder#build()} checks the values and
  * how they combine, naming the flag of anything wrong. Immutable.
  */
@@ -21,7 +23,7 @@ final class TrainConfig
     /**
      * Saves every 50 steps, as the seed does, when no save flag is given.
      */
-    static final long DEFAULT_SAVE_EVERY_STEPS = 50;
+    static final long DEFAULT_SAVE_EVERY_STEPS = CairnConfig.DEFAULT_SAVE_EVERY_STEPS;
     static final int MAX_UPLOAD_THREADS = 64;
 
     private final StoreLocation store;
@@ -197,6 +199,28 @@ final class TrainConfig
     boolean json()
     {
         return json;
+    }
+
+    /**
+     * What Cairn's wiring takes from the flags: the store, the repository to create, the save kind,
+     * the save policies, the retention rules and {@code --sync}. The rest is the command line's.
+     */
+    CairnConfig.Builder cairnConfig()
+    {
+        CairnConfig.Builder builder = store.config()
+                .chunkSize(chunkSize)
+                .uploadThreads(uploadThreads)
+                .saveKind(mode)
+                .saveOnFinish(saveOnFinish)
+                .sync(sync);
+        saveEverySteps.ifPresent(builder::saveEverySteps);
+        saveEvery.ifPresent(builder::saveEvery);
+        saveEveryEpochs.ifPresent(builder::saveEveryEpochs);
+        saveBest.ifPresent(monitor -> builder.saveBest(monitor.metric(), monitor.mode()));
+        keepLast.ifPresent(builder::keepLast);
+        keepEverySteps.ifPresent(builder::keepEverySteps);
+        keepBest.ifPresent(builder::keepBest);
+        return builder;
     }
 
     /**

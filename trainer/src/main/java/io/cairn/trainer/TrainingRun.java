@@ -1,12 +1,8 @@
 package io.cairn.trainer;
 
-import com.google.inject.Inject;
-import io.cairn.core.checkpoint.CheckpointCallback;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
-import io.cairn.core.checkpoint.CheckpointerOptions;
 import io.cairn.core.checkpoint.Manifest;
-import io.cairn.core.checkpoint.SavePolicy;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.model.Model;
 import io.cairn.core.train.FitOptions;
@@ -14,8 +10,10 @@ import io.cairn.core.train.FitResult;
 import io.cairn.core.train.Trainer;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
+import io.cairn.trainer.inject.Checkpointers;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
+import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,33 +26,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One {@code cairn train}: builds the model, starts or resumes a run, fits with the checkpoint and
- * progress callbacks, waits for the last saves, and reports.
+ * One {@code cairn train}: builds the model, starts or resumes a run with the injected
+ * {@link Checkpointers}, fits with their callbacks (the checkpoint callback, then the progress bar),
+ * waits for the last saves, and reports. The store and repository are the injector's to close.
  */
 final class TrainingRun
 {
     private final TrainConfig config;
     private final Console console;
     private final CheckpointRepository repository;
-    private final SavePolicy savePolicy;
-    private final CheckpointerOptions options;
+    private final Checkpointers checkpointers;
     private final Dataset data;
 
     @Inject
-    TrainingRun(TrainConfig config, Console console, CheckpointRepository repository, SavePolicy savePolicy, CheckpointerOptions options, Dataset data)
+    TrainingRun(TrainConfig config, Console console, CheckpointRepository repository, Checkpointers checkpointers, Dataset data)
     {
         this.config = requireNonNull(config, "config is null");
         this.console = requireNonNull(console, "console is null");
         this.repository = requireNonNull(repository, "repository is null");
-        this.savePolicy = requireNonNull(savePolicy, "savePolicy is null");
-        this.options = requireNonNull(options, "options is null");
+        this.checkpointers = requireNonNull(checkpointers, "checkpointers is null");
         this.data = requireNonNull(data, "data is null");
     }
 
     int run()
             throws IOException
     {
-        try (repository; Model model = config.model().build(config.seed())) {
+        try (Model model = config.model().build(config.seed())) {
             Checkpointer checkpointer = open(model);
             FitResult result;
             try (checkpointer) {
@@ -65,8 +62,7 @@ final class TrainingRun
                 if (checkpointer.resumeState().isPresent()) {
                     fit = fit.resumingFrom(checkpointer.resumeState().get());
                 }
-                CheckpointCallback saves = new CheckpointCallback(checkpointer, savePolicy, config.mode(), config.saveOnFinish());
-                result = fit(model, data, fit, List.of(saves, new ProgressCallback(console.err())));
+                result = fit(model, data, fit, checkpointers.callbacks(checkpointer));
                 checkpointer.awaitPending();
             }
             report(checkpointer, result);
@@ -79,14 +75,14 @@ final class TrainingRun
     {
         String location = repository.store().location().toString();
         if (!config.resume()) {
-            Checkpointer checkpointer = Checkpointer.startRun(repository, model, options);
+            Checkpointer checkpointer = checkpointers.startRun(model);
             console.err().println("Starting run " + checkpointer.run() + " in " + location + " (" + model.description() + ", " + data.description() + ")");
             return checkpointer;
         }
         Optional<String> existing = config.run().isPresent() ? config.run() : repository.newestRun();
         Checkpointer checkpointer;
         try {
-            checkpointer = Checkpointer.resumeRun(repository, model, options, config.run());
+            checkpointer = config.run().isPresent() ? checkpointers.resume(model, config.run().get()) : checkpointers.resume(model);
         }
         catch (IllegalArgumentException e) {
             // documented: the named run does not exist, or has only WEIGHTS checkpoints

@@ -31,7 +31,8 @@ final class VerifyCommand
     public Integer call()
             throws Exception
     {
-        try (CheckpointRepository opened = repository.open()) {
+        try (Wiring wiring = repository.wire()) {
+            CheckpointRepository opened = wiring.repository();
             List<Manifest> checkpoints = step == null ? repository.checkpoints(opened) : List.of(repository.checkpoint(opened, Optional.of(step)));
             int damaged = 0;
             for (Manifest manifest : checkpoints) {
