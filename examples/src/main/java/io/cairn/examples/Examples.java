@@ -1,6 +1,7 @@
 package io.cairn.examples;
 
 import io.cairn.examples.customstore.CustomStoreExample;
+import io.cairn.examples.guiceapp.GuiceApp;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public final class Examples
         EXAMPLES.put("continual-learning", new Example("a trainer saves weights each round; a serving replica refreshes from them", ContinualLearning::main));
         EXAMPLES.put("resume", new Example("a run stopped mid-epoch and resumed ends bit-identical to an uninterrupted one", ResumeAfterInterruption::main));
         EXAMPLES.put("fine-tune", new Example("run B fine-tunes run A's model with a frozen layer; its saves add only what changed", FineTune::main));
+        EXAMPLES.put("guice-app", new Example("an application wired with Cairn's Guice modules: injected checkpointing, its own callback and store provider", GuiceApp::main));
         EXAMPLES.put("custom-store", new Example("a store of one's own (xor:, on ForwardingCheckpointStore) found by its URI scheme: saves and a restore through it", CustomStoreExample::main));
     }
 

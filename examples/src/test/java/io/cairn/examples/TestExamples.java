@@ -121,7 +121,7 @@ class TestExamples
             System.setOut(original);
         }
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("full-saves", "weight-saves", "callback-saves", "continual-learning", "resume", "fine-tune", "custom-store");
+                .contains("full-saves", "weight-saves", "callback-saves", "continual-learning", "resume", "fine-tune", "custom-store", "guice-app");
     }
 
     @Test
