@@ -22,7 +22,7 @@ import static io.cairn.examples.SeedSetup.BATCH_SIZE;
 import static io.cairn.examples.SeedSetup.SEED;
 
 /**
- * The seed's continual-learning case: "the full model architecture can be preserved in memory, and
+ * The continual-learning case of the checkpointing write-up Cairn started from: "the full model architecture can be preserved in memory, and
  * only parameters are updated and saved". A long-lived trainer keeps its model in memory and learns
  * from each new batch of data as it arrives, saving only the weights after each round and keeping the
  * last two. A serving replica keeps its own model in memory and refreshes it from the newest weights

@@ -19,7 +19,7 @@ import static io.cairn.examples.SeedSetup.SAVE_EVERY_STEPS;
 import static io.cairn.examples.SeedSetup.SEED;
 
 /**
- * The seed's Example 1: a custom training loop that saves the full model (a SavedModel, plus the step)
+ * Keras example 1 of the three Cairn started from: a custom training loop that saves the full model (a SavedModel, plus the step)
  * every 50 steps. Where Keras' {@code model.save} stops training for the whole write, {@code save} here
  * waits only for a memory copy of the variables; the write, upload and commit run in the background.
  *
@@ -39,7 +39,7 @@ public final class PeriodicFullSaves
     }
 
     /**
-     * Trains the seed's model on the seed's data into a new run of the store's repository.
+     * Trains the examples' model on their data into a new run of the store's repository.
      *
      * @return the steps this run committed
      */

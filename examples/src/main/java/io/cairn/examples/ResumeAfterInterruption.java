@@ -25,7 +25,7 @@ import static io.cairn.examples.SeedSetup.SAVE_EVERY_STEPS;
 import static io.cairn.examples.SeedSetup.SEED;
 
 /**
- * Exact resume, what Keras' {@code BackupAndRestore} is for: one run trains the seed's model without
+ * Exact resume, what Keras' {@code BackupAndRestore} is for: one run trains the examples' model without
  * a break; another is stopped mid-epoch at step 73 (as a preempted machine would be), then resumed
  * from its checkpoint in a fresh model. Both end with the same weights, to the bit: the optimizer
  * state, the position in the shuffled data and the epoch's running metrics were all in the checkpoint.

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the seed's three examples share: the model, the data, and the training settings.
+ * What the three Keras examples share: the model, the data, and the training settings.
  */
 final class SeedSetup
 {

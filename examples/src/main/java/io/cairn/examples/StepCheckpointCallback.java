@@ -24,7 +24,7 @@ import static io.cairn.examples.SeedSetup.SAVE_EVERY_STEPS;
 import static io.cairn.examples.SeedSetup.SEED;
 
 /**
- * The seed's Example 3: step-based saves from a callback inside {@code fit}. The seed writes its own
+ * Keras example 3 of the three Cairn started from: step-based saves from a callback inside {@code fit}. The Keras version writes its own
  * {@code ModelCheckpointWithStep}; here {@link CheckpointCallback} with an every-50-steps policy is
  * that callback, and its saves also carry the trainer state, so the run can resume exactly.
  *
@@ -55,7 +55,7 @@ public final class StepCheckpointCallback
             Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults());
             FitResult result;
             try (checkpointer) {
-                // the seed's verbose=1: say when each save lands (called on the save thread)
+                // Keras' verbose=1: say when each save lands (called on the save thread)
                 checkpointer.addListener(new CheckpointListener()
                 {
                     @Override

@@ -21,7 +21,7 @@ import static io.cairn.examples.SeedSetup.SAVE_EVERY_STEPS;
 import static io.cairn.examples.SeedSetup.SEED;
 
 /**
- * The seed's Example 2: the same loop, saving only the model weights every 50 steps (no graph, no
+ * Keras example 2 of the three Cairn started from: the same loop, saving only the model weights every 50 steps (no graph, no
  * optimizer slots: smaller and cheaper). To use them, build the model again with the same code and
  * restore the latest weights into it, as Keras' {@code load_weights} does.
  *

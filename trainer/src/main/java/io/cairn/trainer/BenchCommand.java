@@ -35,11 +35,11 @@ import java.util.stream.Stream;
 
 /**
  * The side-by-side benchmark: the same training with no saves, with a synchronous SavedModel export
- * on the training thread every N steps (what Keras' {@code ModelCheckpoint} and the seed's examples
+ * on the training thread every N steps (what Keras' {@code ModelCheckpoint} and the Keras examples
  * do), and with Cairn's saves of each kind, synchronous and asynchronous. Each Cairn case writes a
  * fresh repository under {@code --store}, wired as any program wires Cairn ({@link Wiring}).
  *
- * <p>Each saving case also times loading its last save back, the seed's other cost: a SavedModel is
+ * <p>Each saving case also times loading its last save back, the other cost of a checkpoint: a SavedModel is
  * loaded whole by {@code SavedModelBundle.load} (a new graph and session), a Cairn checkpoint is
  * restored into a model already in memory (what continual learning and a resumed run do), reading
  * and verifying every chunk from the store.

@@ -263,7 +263,7 @@ class TestCairnCommand
         String best = temp.resolve("best").toString();
         CliRun run = cairn("train", "--store", best, "--save-best", "loss:min", "--keep-best", "1", "--json");
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        // the seed's loss falls every epoch: every epoch end improves, and saves
+        // the seed model's loss falls every epoch: every epoch end improves, and saves
         assertThat(run.json().get("saved").toString()).isEqualTo("[32,64,96,128,160]");
         // the best by loss is also the newest here, so exactly one is kept
         assertThat(run.json().get("retained").toString()).isEqualTo("[160]");

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The command line end to end on {@code hdfs://}, against a MiniDFSCluster in this JVM: train, ls,
- * export, resume; Hadoop's own client sees the layout of DESIGN.md.
+ * export, resume; Hadoop's own client sees the layout of docs/architecture.md.
  */
 class TestCairnCommandOnHdfs
 {

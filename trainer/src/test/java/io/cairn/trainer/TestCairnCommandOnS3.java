@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The command line end to end on {@code s3://}, against S3Proxy on 127.0.0.1: train, ls, inspect,
- * export, resume; the objects are laid out as DESIGN.md says, for any S3 client to list.
+ * export, resume; the objects are laid out as docs/architecture.md says, for any S3 client to list.
  */
 class TestCairnCommandOnS3
 {
@@ -65,7 +65,7 @@ class TestCairnCommandOnS3
         assertThat(export.exitCode()).as(export.toString()).isZero();
         assertThat(out.resolve("saved_model.pb")).isRegularFile();
 
-        // the layout of DESIGN.md, as a plain S3 client lists it
+        // the layout of docs/architecture.md, as a plain S3 client lists it
         List<String> keys = listWithPlainClient("ckpt", "run1/");
         assertThat(keys).contains("run1/cairn-repository.json");
         assertThat(keys).anyMatch(key -> key.matches("run1/chunks/[0-9a-f]{2}/[0-9a-f]{64}"));

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each {@code --json} document against its shape in DESIGN.md ("JSON shapes"): field names in order,
+ * Each {@code --json} document against its shape in docs/architecture.md ("JSON shapes"): field names in order,
  * and the JSON type of each.
  */
 class TestJsonDocuments

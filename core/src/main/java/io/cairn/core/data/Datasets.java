@@ -17,7 +17,7 @@ public final class Datasets
     private Datasets() {}
 
     /**
-     * The seed's data: normal features and uniformly random one-hot labels, from a seed.
+     * The Keras examples' data: normal features and uniformly random one-hot labels, from a seed.
      */
     public static Dataset random(int samples, int features, int classes, long seed)
     {

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The seed's setup (mlp 100-10-5, 1,000 random samples, batch 32, 5 epochs = 160 steps) with a
+ * The Keras examples' setup (mlp 100-10-5, 1,000 random samples, batch 32, 5 epochs = 160 steps) with a
  * checkpointer, for tests.
  */
 final class SeedTraining

@@ -12,7 +12,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The {@code --json} documents of the command line, one record each: the contract of DESIGN.md
+ * The {@code --json} documents of the command line, one record each: the contract documented in docs/architecture.md
  * ("JSON shapes") that scripts and tests parse. Every field is written in the order declared here.
  * They are built from core's types field by field, so a change inside core cannot change them.
  */
