@@ -55,6 +55,7 @@ public final class Checkpointer
     private final CheckpointerOptions options;
     private final String run;
     private final Optional<Manifest> resumedFrom;
+    private final Optional<Manifest.InitFrom> initFrom;
     private final LeaseKeeper leaseKeeper;
     private final UploadSession session = new UploadSession();
     private final CheckpointWriter writer;
@@ -66,9 +67,11 @@ public final class Checkpointer
     private long lastSavedStep = -1;
     private boolean closed;
 
-    private Checkpointer(CheckpointRepository repository, Model model, CheckpointerOptions options, String run, Optional<Manifest> resumedFrom, RunLease lease)
+    private Checkpointer(CheckpointRepository repository, Model model, CheckpointerOptions options, String run, Optional<Manifest> resumedFrom,
+            Optional<Manifest.InitFrom> initFrom, RunLease lease)
             throws IOException
     {
+        this.initFrom = requireNonNull(initFrom, "initFrom is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.model = requireNonNull(model, "model is null");
         this.options = requireNonNull(options, "options is null");
@@ -88,9 +91,32 @@ public final class Checkpointer
     public static Checkpointer startRun(CheckpointRepository repository, Model model, CheckpointerOptions options)
             throws IOException
     {
+        return startRun(repository, model, options, Optional.empty());
+    }
+
+    /**
+     * Starts a new run from another checkpoint's weights, as fine-tuning does: restores the parent's
+     * model weights (of any kind of checkpoint; the model's optimizer state is its own, e.g. with frozen
+     * layers) into the initialized model, and records the parent in every checkpoint of the new run
+     * ({@link Manifest#initFrom()}). Chunks are shared repository-wide, so what the parent already
+     * stored (an unchanged graph, frozen layers) costs the new run nothing.
+     *
+     * @throws ModelMismatchException naming a weight the model does not have, or has in another shape
+     */
+    public static Checkpointer startRunFrom(CheckpointRepository repository, Model model, CheckpointerOptions options, Manifest parent)
+            throws IOException
+    {
+        requireNonNull(parent, "parent is null");
+        repository.restoreWeights(parent, model);
+        return startRun(repository, model, options, Optional.of(Manifest.InitFrom.of(parent)));
+    }
+
+    private static Checkpointer startRun(CheckpointRepository repository, Model model, CheckpointerOptions options, Optional<Manifest.InitFrom> initFrom)
+            throws IOException
+    {
         String run = RunIds.newRunId(options.clock().instant());
         RunLease lease = RunLease.acquire(repository.store(), run, options.leaseTtl(), options.clock());
-        return withLease(lease, () -> new Checkpointer(repository, model, options, run, Optional.empty(), lease));
+        return withLease(lease, () -> new Checkpointer(repository, model, options, run, Optional.empty(), initFrom, lease));
     }
 
     /**
@@ -123,7 +149,9 @@ public final class Checkpointer
             if (resumable.isPresent()) {
                 repository.restore(resumable.get(), model);
             }
-            return new Checkpointer(repository, model, options, run.get(), resumable, lease);
+            // a fine-tuned run stays one: its parent is in every checkpoint it wrote
+            Optional<Manifest.InitFrom> initFrom = checkpoints.stream().map(Manifest::initFrom).filter(parent -> parent != null).findFirst();
+            return new Checkpointer(repository, model, options, run.get(), resumable, initFrom, lease);
         });
     }
 
@@ -162,6 +190,14 @@ public final class Checkpointer
     public Optional<Manifest> resumedFrom()
     {
         return resumedFrom;
+    }
+
+    /**
+     * The checkpoint whose weights this run started from, if it was started from one.
+     */
+    public Optional<Manifest.InitFrom> initFrom()
+    {
+        return initFrom;
     }
 
     public Optional<TrainerState> resumeState()
@@ -241,7 +277,7 @@ public final class Checkpointer
         try {
             pipeline.submit(state.step(), slot, running -> {
                 long written = session.bytesWritten();
-                Manifest manifest = writer.write(run, kind, state, savedMetrics, createdAt, snapshot, running::releaseMemory);
+                Manifest manifest = writer.write(run, initFrom, kind, state, savedMetrics, createdAt, snapshot, running::releaseMemory);
                 commit(manifest, session.bytesWritten() - written);
             }, options.sync());
         }

@@ -30,9 +30,28 @@ public record Manifest(
         int chunkSize,
         List<FileEntry> files,
         List<VariableEntry> variables,
-        TrainerState trainerState)
+        TrainerState trainerState,
+        InitFrom initFrom)
 {
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * A checkpoint of a run that did not start from another run's weights.
+     */
+    public Manifest(int formatVersion, String run, long step, int epoch, SaveKind kind, String createdAt, Map<String, Double> metrics, ModelInfo model,
+            int chunkSize, List<FileEntry> files, List<VariableEntry> variables, TrainerState trainerState)
+    {
+        this(formatVersion, run, step, epoch, kind, createdAt, metrics, model, chunkSize, files, variables, trainerState, null);
+    }
+
+    /**
+     * The checkpoint the run's first weights came from, if the run was started from another one
+     * (fine-tuning): its lineage.
+     */
+    public Optional<InitFrom> initFromIfPresent()
+    {
+        return Optional.ofNullable(initFrom);
+    }
 
     public long bytes()
     {
@@ -55,6 +74,23 @@ public record Manifest(
      * signature can exchange checkpoints
      */
     public record ModelInfo(String description, String signature) {}
+
+    /**
+     * The parent of a run: the checkpoint whose weights it started from.
+     */
+    public record InitFrom(String run, long step)
+    {
+        public static InitFrom of(Manifest parent)
+        {
+            return new InitFrom(parent.run(), parent.step());
+        }
+
+        @Override
+        public String toString()
+        {
+            return run + "@" + step;
+        }
+    }
 
     /**
      * @param path relative {@code /}-separated path inside the checkpoint

@@ -1,5 +1,7 @@
 package io.cairn.core.checkpoint;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -46,6 +48,31 @@ public interface RetentionPolicy
                 .map(Manifest::step)
                 .filter(step -> step % steps == 0)
                 .collect(Collectors.toSet());
+    }
+
+    /**
+     * One checkpoint per {@code interval} of wall time, as {@code tf.train.CheckpointManager}'s
+     * {@code keep_checkpoint_every_n_hours}: the first checkpoint, then each one created at least
+     * {@code interval} after the last one kept.
+     */
+    static RetentionPolicy keepEvery(Duration interval)
+    {
+        requireNonNull(interval, "interval is null");
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("keepEvery must be a positive duration, got " + interval);
+        }
+        return checkpoints -> {
+            Set<Long> keep = new HashSet<>();
+            Instant next = Instant.MIN;
+            for (Manifest manifest : checkpoints.stream().sorted(Comparator.comparingLong(Manifest::step)).toList()) {
+                Instant created = Instant.parse(manifest.createdAt());
+                if (!created.isBefore(next)) {
+                    keep.add(manifest.step());
+                    next = created.plus(interval);
+                }
+            }
+            return keep;
+        };
     }
 
     /**

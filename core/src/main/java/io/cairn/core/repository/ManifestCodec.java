@@ -126,6 +126,10 @@ public final class ManifestCodec
                     "its trainer state is at step " + manifest.trainerState().step() + ", the checkpoint at step " + manifest.step());
             require(manifest.trainerState().batchSize() >= 0 && manifest.trainerState().datasetSize() >= 0, "its trainer state has a negative batch or dataset size");
         }
+        if (manifest.initFrom() != null) {
+            RepositoryLayout.checkRunId(manifest.initFrom().run());
+            require(manifest.initFrom().step() >= 0, "its parent's step is negative");
+        }
         if (manifest.kind() == SaveKind.FULL) {
             require(paths.contains(CheckpointFiles.SAVED_MODEL_PB), "FULL checkpoint has no " + CheckpointFiles.SAVED_MODEL_PB);
         }

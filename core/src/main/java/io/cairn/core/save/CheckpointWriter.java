@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -84,11 +85,13 @@ public final class CheckpointWriter
 
     /**
      * Writes the snapshot's files into the chunk store, closing the snapshot (and calling
-     * {@code snapshotFreed}) as soon as TF has written it.
+     * {@code snapshotFreed}) as soon as TF has written it. Every checkpoint of a run started from
+     * another run's weights records that parent ({@code initFrom}).
      *
      * @return the manifest to commit
      */
-    public Manifest write(String run, SaveKind kind, TrainerState state, Map<String, Double> metrics, String createdAt, ModelSnapshot snapshot, Runnable snapshotFreed)
+    public Manifest write(String run, Optional<Manifest.InitFrom> initFrom, SaveKind kind, TrainerState state, Map<String, Double> metrics, String createdAt,
+            ModelSnapshot snapshot, Runnable snapshotFreed)
             throws IOException
     {
         Path directory = scratch.resolve("step-" + state.step());
@@ -126,7 +129,8 @@ public final class CheckpointWriter
                     chunks.chunkSize(),
                     files,
                     variables.stream().map(CheckpointWriter::entry).toList(),
-                    kind.resumable() ? state : null);
+                    kind.resumable() ? state : null,
+                    initFrom.orElse(null));
         }
         finally {
             FileTrees.deleteQuietly(directory);

@@ -175,6 +175,35 @@ class TestCheckpointer
     }
 
     @Test
+    void aRunStartedFromAnotherRunsCheckpointRecordsItsParentInEveryCheckpointAndKeepsItOnResume()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(80), SaveKind.FULL, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            Manifest parent = repository.checkpoints().get(1);
+            String child;
+            try (Model model = Sequential.mlp(100, 10, 5).freeze(1).seed(3).build()) {
+                model.initialize();
+                try (Checkpointer checkpointer = Checkpointer.startRunFrom(repository, model, CheckpointerOptions.defaults(), parent)) {
+                    assertThat(checkpointer.initFrom()).contains(new Manifest.InitFrom(parent.run(), 160));
+                    checkpointer.save(SaveKind.STATE, TrainerState.atStep(10), Map.of());
+                    child = checkpointer.run();
+                }
+            }
+            assertThat(repository.checkpoint(child, 10).initFrom()).isEqualTo(new Manifest.InitFrom(parent.run(), 160));
+            assertThat(repository.checkpoint(parent.run(), 160).initFrom()).isNull();
+            try (Model model = Sequential.mlp(100, 10, 5).freeze(1).seed(3).build()) {
+                model.initialize();
+                try (Checkpointer resumed = Checkpointer.resumeRun(repository, model, CheckpointerOptions.defaults(), Optional.of(child))) {
+                    resumed.save(SaveKind.STATE, TrainerState.atStep(20), Map.of());
+                }
+            }
+            assertThat(repository.checkpoint(child, 20).initFrom()).hasToString(parent.run() + "@160");
+        }
+    }
+
+    @Test
     void sameSeedGivesIdenticalVariableFiles()
             throws IOException
     {

@@ -2,6 +2,8 @@ package io.cairn.core.checkpoint;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +163,30 @@ class TestRetentionPolicy
             manifests.add(manifest(step, Map.of()));
         }
         return manifests;
+    }
+
+    @Test
+    void keepEveryKeepsOneCheckpointPerIntervalOfWallTime()
+    {
+        // saves every 20 minutes from 00:00 to 03:00, step 10 each
+        List<Manifest> checkpoints = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            checkpoints.add(createdAt(10L * (i + 1), Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofMinutes(20L * i))));
+        }
+        assertThat(RetentionPolicy.keepEvery(Duration.ofHours(1)).keep(checkpoints)).containsExactlyInAnyOrder(10L, 40L, 70L, 100L);
+        assertThat(RetentionPolicy.keepEvery(Duration.ofMinutes(20)).keep(checkpoints)).hasSize(10);
+        // combined by union with keep-last: the last two and one an hour
+        assertThat(RetentionPolicy.union(List.of(RetentionPolicy.keepEvery(Duration.ofHours(1)), RetentionPolicy.keepLast(2))).keep(checkpoints))
+                .containsExactlyInAnyOrder(10L, 40L, 70L, 90L, 100L);
+        assertThatThrownBy(() -> RetentionPolicy.keepEvery(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keepEvery must be a positive duration");
+    }
+
+    private static Manifest createdAt(long step, Instant created)
+    {
+        return new Manifest(Manifest.FORMAT_VERSION, "run-1", step, 0, SaveKind.WEIGHTS, created.toString(), Map.of(),
+                null, 4096, List.of(), List.of(), null);
     }
 
     private static Manifest withMetric(long step, String metric, double value)

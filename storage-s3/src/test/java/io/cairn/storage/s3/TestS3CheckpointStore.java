@@ -111,10 +111,13 @@ class TestS3CheckpointStore
             throws IOException
     {
         write("runs/r", bytes("blob"));
+        // S3Proxy answers 500 InternalError; under load it has also dropped the connection instead
         assertThatThrownBy(() -> write("runs/r/lease", bytes("x")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("runs/r/lease")
-                .hasMessageContaining("500 InternalError");
+                .satisfiesAnyOf(
+                        failure -> assertThat(failure).hasMessageContaining("500 InternalError"),
+                        failure -> assertThat(failure).hasMessageMatching("(?is).*(connection|closed|reset).*"));
         assertThat(store.list("")).containsExactly("runs/r");
     }
 
