@@ -8,6 +8,7 @@ import io.cairn.core.repository.RunIds;
 import io.cairn.core.repository.RunLease;
 import io.cairn.core.repository.UploadSession;
 import io.cairn.core.save.CheckpointWriter;
+import io.cairn.core.save.RunCommits;
 import io.cairn.core.save.RunRetention;
 import io.cairn.core.save.SavePipeline;
 import io.cairn.core.save.SaveTimings;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ import static java.util.Objects.requireNonNull;
  * repository lacks are uploaded in parallel ({@code CheckpointWriter}, {@code ChunkStore}).
  * <li>The manifest is created if absent, under the run's lease: the commit ({@code ManifestCatalog}).
  * Then retention runs on committed manifests and sweeps the chunks only deleted checkpoints referenced
- * ({@code RunRetention}, {@code GarbageCollector}).
+ * ({@code RunCommits}, {@code RunRetention}, {@code GarbageCollector}).
  * </ol>
  *
  * In-flight saves are bounded by count and snapshot memory. A failed background save is reported to
@@ -61,6 +61,7 @@ public final class Checkpointer
     private final CheckpointWriter writer;
     private final RunRetention retention;
     private final SavePipeline pipeline;
+    private final RunCommits commits;
     private final SaveTimings timings = new SaveTimings();
     private final List<CheckpointListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<SaveKind> preparedKinds = EnumSet.noneOf(SaveKind.class);
@@ -82,6 +83,7 @@ public final class Checkpointer
         this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(),
                 (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure)));
         this.leaseKeeper = new LeaseKeeper(lease, options.leaseTtl());
+        this.commits = new RunCommits(run, repository.catalog(), lease, resumedFrom, retention, timings, listeners);
         resumedFrom.ifPresent(manifest -> lastSavedStep = manifest.step());
     }
 
@@ -278,7 +280,7 @@ public final class Checkpointer
             pipeline.submit(state.step(), slot, running -> {
                 long written = session.bytesWritten();
                 Manifest manifest = writer.write(run, initFrom, kind, state, savedMetrics, createdAt, snapshot, running::releaseMemory);
-                commit(manifest, session.bytesWritten() - written);
+                commits.commit(manifest, session.bytesWritten() - written);
             }, options.sync());
         }
         catch (IllegalStateException e) {
@@ -287,38 +289,6 @@ public final class Checkpointer
         }
         finally {
             timings.stalled(started);
-        }
-    }
-
-    private void commit(Manifest manifest, long chunkBytesAdded)
-            throws IOException
-    {
-        int manifestBytes;
-        try {
-            manifestBytes = repository.catalog().commit(manifest, leaseKeeper.lease());
-        }
-        catch (FileAlreadyExistsException e) {
-            Manifest existing = repository.checkpoint(run, manifest.step());
-            if (resumedFrom.isEmpty() || manifest.step() <= resumedFrom.get().step() || !sameContent(existing, manifest)) {
-                throw new FileAlreadyExistsException(e.getFile(), null, "Run " + run + " already has a different checkpoint at step " + manifest.step()
-                        + " (" + existing.kind() + "); resume from its newest checkpoint or start a new run");
-            }
-            // an earlier attempt of this run committed the same checkpoint: training is deterministic
-            log.info("Run {} already has step {}; keeping the committed checkpoint", run, manifest.step());
-            return;
-        }
-        timings.committed(new CommittedSave(manifest.step(), manifest.kind(), manifest.bytes(), chunkBytesAdded + manifestBytes));
-        retention.committed(manifest.step());
-        listeners.forEach(listener -> listener.onCommitted(manifest));
-        try {
-            List<Long> deleted = retention.apply();
-            if (!deleted.isEmpty()) {
-                listeners.forEach(listener -> listener.onDeleted(deleted));
-            }
-        }
-        catch (IOException | RuntimeException e) {
-            // the checkpoint is committed; what retention could not delete now it deletes after the next save
-            log.warn("Retention of run {} after step {} failed: {}", run, manifest.step(), e.getMessage());
         }
     }
 
@@ -408,12 +378,5 @@ public final class Checkpointer
         if (closed) {
             throw new IllegalStateException("Checkpointer of run " + run + " is closed");
         }
-    }
-
-    private static boolean sameContent(Manifest existing, Manifest manifest)
-    {
-        return existing.kind() == manifest.kind()
-                && existing.files().stream().map(file -> file.path() + ":" + file.sha256()).toList()
-                        .equals(manifest.files().stream().map(file -> file.path() + ":" + file.sha256()).toList());
     }
 }
