@@ -3,14 +3,13 @@ package io.cairn.core.repository;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.ForwardingCheckpointStore;
 import io.cairn.core.store.MemoryCheckpointStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -76,15 +75,14 @@ class TestChunkUploads
      * Counts the requests a repository makes for chunks.
      */
     private static final class CountingStore
-            implements CheckpointStore
+            extends ForwardingCheckpointStore
     {
-        private final CheckpointStore delegate;
         final AtomicInteger exists = new AtomicInteger();
         final AtomicInteger writes = new AtomicInteger();
 
         CountingStore(CheckpointStore delegate)
         {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void reset()
@@ -94,40 +92,13 @@ class TestChunkUploads
         }
 
         @Override
-        public URI location()
-        {
-            return delegate.location();
-        }
-
-        @Override
         public void write(String key, InputStream data, long length)
                 throws IOException
         {
             if (key.startsWith(RepositoryLayout.CHUNKS)) {
                 writes.incrementAndGet();
             }
-            delegate.write(key, data, length);
-        }
-
-        @Override
-        public void createIfAbsent(String key, byte[] data)
-                throws IOException
-        {
-            delegate.createIfAbsent(key, data);
-        }
-
-        @Override
-        public InputStream read(String key)
-                throws IOException
-        {
-            return delegate.read(key);
-        }
-
-        @Override
-        public InputStream read(String key, long offset, long length)
-                throws IOException
-        {
-            return delegate.read(key, offset, length);
+            super.write(key, data, length);
         }
 
         @Override
@@ -137,21 +108,7 @@ class TestChunkUploads
             if (key.startsWith(RepositoryLayout.CHUNKS)) {
                 exists.incrementAndGet();
             }
-            return delegate.exists(key);
-        }
-
-        @Override
-        public List<String> list(String prefix)
-                throws IOException
-        {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void delete(Collection<String> keys)
-                throws IOException
-        {
-            delegate.delete(keys);
+            return super.exists(key);
         }
     }
 }
