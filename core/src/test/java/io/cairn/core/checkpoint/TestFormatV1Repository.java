@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -70,6 +71,22 @@ class TestFormatV1Repository
                     assertThat(actual[row][column]).isCloseTo(predictions[row][column], within(1e-6f));
                 }
             }
+        }
+    }
+
+    @Test
+    void restoringIntoAModelOfOtherShapesFailsNamingTheVariable()
+            throws Exception
+    {
+        try (CheckpointRepository repository = CheckpointRepository.open(fixture());
+                Model other = Sequential.mlp(100, 12, 5).seed(1).build()) {
+            other.initialize();
+
+            assertThatThrownBy(() -> repository.restore(repository.checkpoint(RUN, 100), other))
+                    .isInstanceOf(ModelMismatchException.class)
+                    .hasMessageContaining("dense_1_kernel")
+                    .hasMessageContaining("[100, 10]")
+                    .hasMessageContaining("[100, 12]");
         }
     }
 
