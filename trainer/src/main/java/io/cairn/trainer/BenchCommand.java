@@ -179,8 +179,9 @@ final class BenchCommand
             Map<String, Long> chunks = new HashMap<>();
             for (Manifest manifest : manifests) {
                 for (Manifest.FileEntry file : manifest.files()) {
+                    List<Long> lengths = manifest.chunkLengths(file);
                     for (int i = 0; i < file.chunks().size(); i++) {
-                        chunks.put(file.chunks().get(i), Math.min(manifest.chunkSize(), file.size() - (long) i * manifest.chunkSize()));
+                        chunks.put(file.chunks().get(i), lengths.get(i));
                     }
                 }
             }

@@ -279,7 +279,16 @@ class TestCairnCommand
         assertThat(run.exitCode()).as(run.toString()).isZero();
         JsonNode checkpoint = Scenarios.inspectLatest(store);
         assertThat(checkpoint.get("chunkSize").asInt()).isEqualTo(4096);
-        checkpoint.get("files").forEach(file -> assertThat(file.get("chunks").size()).as(file.toString()).isEqualTo((int) ((file.get("size").asLong() + 4095) / 4096)));
+        // the data file is cut at its tensors (chunks of at most 4 KiB, so at least as many), the other files by size
+        checkpoint.get("files").forEach(file -> {
+            int bySize = (int) ((file.get("size").asLong() + 4095) / 4096);
+            if (file.get("path").asText().startsWith("variables/variables.data-")) {
+                assertThat(file.get("chunks").size()).as(file.toString()).isGreaterThanOrEqualTo(bySize);
+            }
+            else {
+                assertThat(file.get("chunks").size()).as(file.toString()).isEqualTo(bySize);
+            }
+        });
         assertThat(checkpoint.get("files").findValues("chunks").stream().mapToInt(JsonNode::size).max().orElseThrow()).isGreaterThan(1);
     }
 

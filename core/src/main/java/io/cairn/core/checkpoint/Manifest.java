@@ -33,7 +33,13 @@ public record Manifest(
         TrainerState trainerState,
         InitFrom initFrom)
 {
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Version 2 records every chunk's length ({@link FileEntry#chunkSizes()}): the variables' data file
+     * is cut at tensor boundaries. Version 1 cut every file into chunks of {@link #chunkSize()} bytes,
+     * the last one shorter, and is still read.
+     */
+    public static final int FORMAT_VERSION = 2;
+    public static final int FIXED_CHUNKS_FORMAT_VERSION = 1;
 
     /**
      * A checkpoint of a run that did not start from another run's weights.
@@ -69,6 +75,25 @@ public record Manifest(
     }
 
     /**
+     * The length of each of a file's chunks, in order: as recorded, or for a file without recorded
+     * lengths (format version 1), chunks of {@link #chunkSize()} bytes with a shorter last one.
+     */
+    public List<Long> chunkLengths(FileEntry file)
+    {
+        if (file.chunkSizes() != null) {
+            return file.chunkSizes();
+        }
+        List<Long> lengths = new ArrayList<>(file.chunks().size());
+        long remaining = file.size();
+        for (int i = 0; i < file.chunks().size(); i++) {
+            long length = Math.min(remaining, chunkSize);
+            lengths.add(length);
+            remaining -= length;
+        }
+        return Collections.unmodifiableList(lengths);
+    }
+
+    /**
      * @param description human description of the model
      * @param signature SHA-256 over every variable's name, type, shape and role: two models with the same
      * signature can exchange checkpoints
@@ -95,9 +120,21 @@ public record Manifest(
     /**
      * @param path relative {@code /}-separated path inside the checkpoint
      * @param sha256 hash of the whole file
-     * @param chunks hashes of the file's fixed-size chunks, in order
+     * @param chunks hashes of the file's chunks, in order
+     * @param chunkSizes the length of each chunk, in order; absent in format version 1, whose chunks
+     * are all {@link Manifest#chunkSize()} bytes but the last (see {@link Manifest#chunkLengths})
      */
-    public record FileEntry(String path, long size, String sha256, List<String> chunks) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FileEntry(String path, long size, String sha256, List<String> chunks, List<Long> chunkSizes)
+    {
+        /**
+         * A file of fixed-size chunks, as format version 1 wrote them.
+         */
+        public FileEntry(String path, long size, String sha256, List<String> chunks)
+        {
+            this(path, size, sha256, chunks, null);
+        }
+    }
 
     /**
      * @param dtype the tensor type, one of {@link #DTYPES}

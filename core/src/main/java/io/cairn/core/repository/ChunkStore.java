@@ -29,9 +29,10 @@ import java.util.concurrent.TimeUnit;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The content-addressed half of a repository: files go in as fixed-size chunks named by their
- * SHA-256, uploaded in parallel on the transfer threads, and come out verified, chunk by chunk and
- * whole, fetched ahead in a bounded window. Knows nothing of manifests' commit or of TensorFlow.
+ * The content-addressed half of a repository: files go in as chunks named by their SHA-256, of the
+ * chunk size or cut at boundaries the caller gives (a TF data file's tensors), uploaded in parallel on
+ * the transfer threads, and come out verified, chunk by chunk and whole, fetched ahead in a bounded
+ * window. Knows nothing of manifests' commit or of TensorFlow.
  *
  * <p>Thread-safe. {@link #close()} stops the transfer threads; reads and uploads then fail.
  */
@@ -67,6 +68,17 @@ public final class ChunkStore
         }
     }
 
+    /**
+     * Stores a file cut at the given boundaries, see {@link #putFile(String, InputStream, List, UploadSession)}.
+     */
+    public Manifest.FileEntry putFile(String path, Path file, List<Long> regions, UploadSession session)
+            throws IOException
+    {
+        try (InputStream in = Files.newInputStream(file)) {
+            return putFile(path, in, regions, session);
+        }
+    }
+
     public Manifest.FileEntry putFile(String path, byte[] data, UploadSession session)
             throws IOException
     {
@@ -74,10 +86,43 @@ public final class ChunkStore
     }
 
     /**
-     * Cuts a file into chunks, hashes them, and uploads in parallel the chunks the session does not know
-     * to be stored.
+     * Cuts a file into chunks of the chunk size (the last one shorter), hashes them, and uploads in
+     * parallel the chunks the session does not know to be stored.
      */
     public Manifest.FileEntry putFile(String path, InputStream in, UploadSession session)
+            throws IOException
+    {
+        return put(path, in, null, session);
+    }
+
+    /**
+     * Like {@link #putFile(String, InputStream, UploadSession)}, but cuts the file into the given
+     * regions, in order, and any region longer than the chunk size into chunk-size pieces: a region that
+     * does not change is then a chunk that does not change, wherever it lies in the file.
+     *
+     * @param regions the lengths of consecutive regions, each positive, that make up the whole file
+     * @throws IOException also when the file is shorter or longer than its regions
+     */
+    public Manifest.FileEntry putFile(String path, InputStream in, List<Long> regions, UploadSession session)
+            throws IOException
+    {
+        requireNonNull(regions, "regions is null");
+        List<Long> pieces = new ArrayList<>();
+        for (Long region : regions) {
+            if (region == null || region < 1) {
+                throw new IllegalArgumentException("Region of " + region + " bytes in " + path + "; regions have at least one byte");
+            }
+            for (long left = region; left > 0; left -= chunkSize) {
+                pieces.add(Math.min(left, chunkSize));
+            }
+        }
+        return put(path, in, pieces, session);
+    }
+
+    /**
+     * @param pieces each chunk's length, or {@code null} for chunks of the chunk size up to the end
+     */
+    private Manifest.FileEntry put(String path, InputStream in, List<Long> pieces, UploadSession session)
             throws IOException
     {
         requireNonNull(session, "session is null");
@@ -86,14 +131,29 @@ public final class ChunkStore
         List<Future<String>> chunks = new ArrayList<>();
         // bounds the chunk buffers held in memory while they hash and upload
         Semaphore buffers = new Semaphore(window);
+        List<Long> lengths = new ArrayList<>();
         long size = 0;
         try {
             while (true) {
-                byte[] chunk = in.readNBytes(chunkSize);
+                int length = chunkSize;
+                if (pieces != null) {
+                    if (lengths.size() == pieces.size()) {
+                        if (in.read() != -1) {
+                            throw new IOException("File " + path + " is longer than its regions (" + size + " bytes)");
+                        }
+                        break;
+                    }
+                    length = pieces.get(lengths.size()).intValue();
+                }
+                byte[] chunk = in.readNBytes(length);
+                if (pieces != null && chunk.length < length) {
+                    throw new IOException("File " + path + " ends after " + (size + chunk.length) + " bytes, before the end of its regions");
+                }
                 if (chunk.length == 0) {
                     break;
                 }
                 size += chunk.length;
+                lengths.add((long) chunk.length);
                 whole.update(chunk);
                 acquire(buffers);
                 chunks.add(transfers.submit(() -> {
@@ -106,7 +166,7 @@ public final class ChunkStore
                         buffers.release();
                     }
                 }));
-                if (chunk.length < chunkSize) {
+                if (pieces == null && chunk.length < chunkSize) {
                     break;
                 }
             }
@@ -114,7 +174,11 @@ public final class ChunkStore
             for (Future<String> chunk : chunks) {
                 hashes.add(chunk.get());
             }
-            return new Manifest.FileEntry(path, size, Hashes.hex(whole.digest()), List.copyOf(hashes));
+            return new Manifest.FileEntry(path, size, Hashes.hex(whole.digest()), List.copyOf(hashes), List.copyOf(lengths));
+        }
+        catch (IOException e) {
+            chunks.forEach(future -> future.cancel(false));
+            throw e;
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -166,9 +230,9 @@ public final class ChunkStore
     {
         MessageDigest whole = Hashes.sha256();
         List<String> hashes = file.chunks();
+        List<Long> lengths = manifest.chunkLengths(file);
         Deque<Future<byte[]>> ahead = new ArrayDeque<>();
         int requested = 0;
-        long remaining = file.size();
         try {
             for (int i = 0; i < hashes.size(); i++) {
                 while (requested < hashes.size() && requested < i + window) {
@@ -178,14 +242,13 @@ public final class ChunkStore
                 // taken off only once done, so a failure or an interrupt cancels it with the rest
                 byte[] chunk = ahead.peek().get();
                 ahead.remove();
-                long expectedSize = Math.min(remaining, manifest.chunkSize());
+                long expectedSize = lengths.get(i);
                 if (chunk.length != expectedSize) {
                     throw new CorruptCheckpointException("Chunk " + hashes.get(i) + " (chunk " + i + " of " + file.path() + " in " + describe(manifest)
                             + ") has " + chunk.length + " bytes, expected " + expectedSize);
                 }
                 whole.update(chunk);
                 out.write(chunk);
-                remaining -= chunk.length;
             }
         }
         catch (InterruptedException e) {

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Reads and writes manifests as JSON. Reading validates everything that later code trusts: the run
  * and step match the manifest's key, file paths are relative and stay inside the checkpoint, hashes
- * are well-formed, chunk counts match file sizes, variable types and roles are known.
+ * are well-formed, chunk lengths add up to file sizes (chunk counts match them, in format version 1),
+ * variable types and roles are known.
  */
 public final class ManifestCodec
 {
@@ -68,8 +69,9 @@ public final class ManifestCodec
 
     public static void validate(Manifest manifest, String key)
     {
-        if (manifest.formatVersion() != Manifest.FORMAT_VERSION) {
-            throw new IllegalArgumentException("format version " + manifest.formatVersion() + " is not supported (this Cairn reads version " + Manifest.FORMAT_VERSION + "); use a newer Cairn");
+        if (manifest.formatVersion() < Manifest.FIXED_CHUNKS_FORMAT_VERSION || manifest.formatVersion() > Manifest.FORMAT_VERSION) {
+            throw new IllegalArgumentException("format version " + manifest.formatVersion() + " is not supported (this Cairn reads versions "
+                    + Manifest.FIXED_CHUNKS_FORMAT_VERSION + " to " + Manifest.FORMAT_VERSION + "); use a newer Cairn");
         }
         RepositoryLayout.checkRunId(manifest.run());
         String expectedKey = RepositoryLayout.manifestKey(manifest.run(), manifest.step());
@@ -96,9 +98,15 @@ public final class ManifestCodec
             require(file.size() >= 0, "file " + file.path() + " has a negative size");
             RepositoryLayout.checkHash(file.sha256(), "SHA-256 of file " + file.path());
             require(file.chunks() != null, "file " + file.path() + " has no chunk list");
-            long expectedChunks = (file.size() + manifest.chunkSize() - 1) / manifest.chunkSize();
-            require(file.chunks().size() == expectedChunks,
-                    "file " + file.path() + " of " + file.size() + " bytes needs " + expectedChunks + " chunks of " + manifest.chunkSize() + " bytes, lists " + file.chunks().size());
+            if (manifest.formatVersion() == Manifest.FIXED_CHUNKS_FORMAT_VERSION) {
+                require(file.chunkSizes() == null, "file " + file.path() + " lists chunkSizes, which format version " + manifest.formatVersion() + " does not have");
+                long expectedChunks = (file.size() + manifest.chunkSize() - 1) / manifest.chunkSize();
+                require(file.chunks().size() == expectedChunks,
+                        "file " + file.path() + " of " + file.size() + " bytes needs " + expectedChunks + " chunks of " + manifest.chunkSize() + " bytes, lists " + file.chunks().size());
+            }
+            else {
+                checkChunkSizes(file, manifest.chunkSize());
+            }
             for (String chunk : file.chunks()) {
                 RepositoryLayout.checkHash(chunk, "Chunk of file " + file.path());
             }
@@ -134,6 +142,24 @@ public final class ManifestCodec
             require(paths.contains(CheckpointFiles.SAVED_MODEL_PB), "FULL checkpoint has no " + CheckpointFiles.SAVED_MODEL_PB);
         }
         require(paths.contains(CheckpointFiles.VARIABLES_INDEX), "it has no " + CheckpointFiles.VARIABLES_INDEX);
+    }
+
+    /**
+     * Chunks of any length from one byte to the chunk size (a tensor, or a piece of a larger one), which
+     * together are the whole file.
+     */
+    private static void checkChunkSizes(Manifest.FileEntry file, int chunkSize)
+    {
+        require(file.chunkSizes() != null, "file " + file.path() + " has no chunkSizes");
+        require(file.chunkSizes().size() == file.chunks().size(),
+                "file " + file.path() + " lists " + file.chunks().size() + " chunks and " + file.chunkSizes().size() + " chunkSizes");
+        long total = 0;
+        for (Long length : file.chunkSizes()) {
+            require(length != null && length >= 1 && length <= chunkSize,
+                    "file " + file.path() + " has a chunk of " + length + " bytes; chunks have 1 to " + chunkSize + " bytes");
+            total += length;
+        }
+        require(total == file.size(), "the chunkSizes of file " + file.path() + " add up to " + total + " bytes, its size is " + file.size());
     }
 
     private static void require(boolean condition, String message)

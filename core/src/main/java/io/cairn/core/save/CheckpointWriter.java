@@ -11,6 +11,7 @@ import io.cairn.core.repository.ChunkStore;
 import io.cairn.core.repository.Hashes;
 import io.cairn.core.repository.UploadSession;
 import io.cairn.core.tf.SavedModelTemplate;
+import io.cairn.core.tf.TensorBundleIndex;
 import io.cairn.core.tf.TfCheckpoints;
 import io.cairn.core.train.TrainerState;
 
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -30,7 +32,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Turns a snapshot into a checkpoint's files in the repository: TF's {@code SaveV2} writes the
  * variables in a side graph into scratch space, a {@code FULL} save adds the graph's SavedModel
- * template, and every file goes into the chunk store. Used from the save thread only.
+ * template, and every file goes into the chunk store, the data file cut at its tensors' boundaries
+ * (from TF's index). Used from the save thread only.
  */
 public final class CheckpointWriter
         implements AutoCloseable
@@ -112,9 +115,15 @@ public final class CheckpointWriter
                     files.add(chunks.putFile(file.getKey(), file.getValue(), session));
                 }
             }
+            TensorBundleIndex index = TensorBundleIndex.read(directory.resolve(CheckpointFiles.VARIABLES_INDEX));
             try (Stream<Path> written = Files.list(prefix.getParent())) {
                 for (Path file : written.sorted().toList()) {
-                    files.add(chunks.putFile(CheckpointFiles.VARIABLES_DIRECTORY + file.getFileName(), file, session));
+                    String path = CheckpointFiles.VARIABLES_DIRECTORY + file.getFileName();
+                    OptionalInt shard = CheckpointFiles.dataShard(path);
+                    // a data file is cut at its tensors, so an unchanged tensor is an unchanged chunk
+                    files.add(shard.isPresent()
+                            ? chunks.putFile(path, file, index.regions(shard.getAsInt(), Files.size(file)), session)
+                            : chunks.putFile(path, file, session));
                 }
             }
             return new Manifest(

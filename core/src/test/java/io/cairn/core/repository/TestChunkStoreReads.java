@@ -53,6 +53,68 @@ class TestChunkStoreReads
     }
 
     @Test
+    void aFileCutAtRegionsReadsBackWithEachChunksRecordedLength()
+            throws IOException
+    {
+        // a small region, one of exactly a chunk, one of two chunks and a bit, a one-byte tail
+        List<Long> regions = List.of(10L, (long) CHUNK, 2L * CHUNK + 7, 1L);
+        byte[] data = random((int) regions.stream().mapToLong(Long::longValue).sum());
+        Manifest.FileEntry entry = chunks.putFile("variables/variables.data-00000-of-00001", new ByteArrayInputStream(data), regions, session);
+        Manifest manifest = manifestOf(entry);
+
+        assertThat(entry.chunkSizes()).containsExactly(10L, (long) CHUNK, (long) CHUNK, (long) CHUNK, 7L, 1L);
+        assertThat(entry.chunks()).hasSize(6);
+        assertThat(read(manifest)).isEqualTo(data);
+        assertThat(chunks.verify(manifest)).isEmpty();
+    }
+
+    @Test
+    void anUnchangedRegionIsTheSameChunkWhereverItMoves()
+            throws IOException
+    {
+        byte[] tensor = random(100);
+        byte[] before = concat(random(7), tensor);
+        byte[] after = concat(random(3000), tensor);
+
+        Manifest.FileEntry first = chunks.putFile("a", new ByteArrayInputStream(before), List.of(7L, 100L), session);
+        Manifest.FileEntry second = chunks.putFile("a", new ByteArrayInputStream(after), List.of(3000L, 100L), session);
+
+        assertThat(second.chunks().get(1)).isEqualTo(first.chunks().get(1));
+        assertThat(second.chunks().get(0)).isNotEqualTo(first.chunks().get(0));
+    }
+
+    @Test
+    void aFileThatDoesNotMatchItsRegionsIsRefused()
+    {
+        byte[] data = random(100);
+
+        assertThatThrownBy(() -> chunks.putFile("short", new ByteArrayInputStream(data), List.of(60L, 41L), session))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("File short ends after 100 bytes, before the end of its regions");
+        assertThatThrownBy(() -> chunks.putFile("long", new ByteArrayInputStream(data), List.of(60L, 39L), session))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("File long is longer than its regions (99 bytes)");
+        assertThatThrownBy(() -> chunks.putFile("empty region", new ByteArrayInputStream(data), List.of(100L, 0L), session))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Region of 0 bytes in empty region");
+    }
+
+    @Test
+    void aChunkOfAnotherLengthThanRecordedIsNamed()
+            throws IOException
+    {
+        byte[] data = random(300);
+        Manifest.FileEntry entry = chunks.putFile("variables/variables.data-00000-of-00001", new ByteArrayInputStream(data), List.of(100L, 200L), session);
+        // the same hashes with lengths that still add up to the file
+        Manifest manifest = manifestOf(new Manifest.FileEntry(entry.path(), entry.size(), entry.sha256(), entry.chunks(), List.of(200L, 100L)));
+
+        assertThatThrownBy(() -> read(manifest))
+                .isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("chunk 0 of variables/variables.data-00000-of-00001")
+                .hasMessageContaining("has 100 bytes, expected 200");
+    }
+
+    @Test
     void aDamagedChunkFarIntoTheFileIsNamed()
             throws IOException
     {
@@ -127,6 +189,14 @@ class TestChunkStoreReads
     private static Manifest manifestOf(Manifest.FileEntry file)
     {
         return FileManifests.of("run", CHUNK, file);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second)
+    {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     // seeded by the size, so files of one size share their chunks

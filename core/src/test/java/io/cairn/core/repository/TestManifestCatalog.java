@@ -104,12 +104,13 @@ class TestManifestCatalog
         Manifest.FileEntry file = valid.files().get(0);
         // a chunk list one chunk short of the file's size
         Manifest invalid = new Manifest(valid.formatVersion(), valid.run(), valid.step(), valid.epoch(), valid.kind(), valid.createdAt(), valid.metrics(),
-                valid.model(), valid.chunkSize(), List.of(new Manifest.FileEntry(file.path(), file.size(), file.sha256(), file.chunks().subList(1, file.chunks().size()))),
+                valid.model(), valid.chunkSize(), List.of(new Manifest.FileEntry(file.path(), file.size(), file.sha256(), file.chunks().subList(1, file.chunks().size()),
+                        file.chunkSizes().subList(1, file.chunkSizes().size()))),
                 valid.variables(), null);
 
         assertThatThrownBy(() -> catalog.commit(invalid, lease))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("needs 3 chunks");
+                .hasMessageContaining("add up to " + (file.size() - file.chunkSizes().get(0)) + " bytes, its size is " + file.size());
         assertThat(catalog.checkpoints("run-a")).isEmpty();
     }
 

@@ -27,6 +27,7 @@ class TestManifestCodec
     private static final long STEP = 150;
     private static final String KEY = RepositoryLayout.manifestKey(RUN, STEP);
     private static final int CHUNK_SIZE = 4096;
+    private static final String DATA_FILE = "variables/variables.data-00000-of-00001";
 
     @Test
     void validManifestRoundTrips()
@@ -39,6 +40,19 @@ class TestManifestCodec
         assertThat(read.bytes()).isEqualTo(10 + 5000 + 9000);
         assertThat(read.trainerStateIfPresent()).contains(manifest.trainerState());
         assertThat(read.file(CheckpointFiles.VARIABLES_INDEX).orElseThrow().chunks()).hasSize(2);
+        assertThat(read.chunkLengths(read.file(DATA_FILE).orElseThrow())).containsExactly(4000L, 4096L, 904L);
+        assertThat(new String(ManifestCodec.write(manifest), StandardCharsets.UTF_8)).contains("\"chunkSizes\" : [ 4000, 4096, 904 ]");
+    }
+
+    @Test
+    void readsAFormatVersion1ManifestAsFixedSizeChunks()
+    {
+        Manifest read = read(TestManifestCodec::asFormatVersion1);
+
+        assertThat(read.formatVersion()).isEqualTo(1);
+        assertThat(read.file(DATA_FILE).orElseThrow().chunkSizes()).isNull();
+        assertThat(read.chunkLengths(read.file(DATA_FILE).orElseThrow())).containsExactly(4096L, 4096L, 808L);
+        assertThat(read.chunkLengths(read.file(CheckpointFiles.VARIABLES_INDEX).orElseThrow())).containsExactly(4096L, 904L);
     }
 
     @Test
@@ -64,7 +78,8 @@ class TestManifestCodec
     @Test
     void rejectsAnotherFormatVersion()
     {
-        assertCorrupt(json -> json.put("formatVersion", 2), "format version 2 is not supported");
+        assertCorrupt(json -> json.put("formatVersion", 3), "format version 3 is not supported");
+        assertCorrupt(json -> json.put("formatVersion", 0), "format version 0 is not supported");
     }
 
     @Test
@@ -132,14 +147,34 @@ class TestManifestCodec
     }
 
     @Test
-    void rejectsChunkCountsThatDoNotMatchTheFileSize()
+    void rejectsChunkCountsThatDoNotMatchTheFileSizeInFormatVersion1()
     {
         // 5000 bytes in chunks of 4096 need 2 chunks
-        assertCorrupt(json -> chunks(json, 1).remove(1), "needs 2 chunks of 4096 bytes, lists 1");
-        assertCorrupt(json -> chunks(json, 1).add(sha256("extra")), "needs 2 chunks of 4096 bytes, lists 3");
-        assertCorrupt(json -> file(json, 1).put("size", 8193), "needs 3 chunks");
-        assertCorrupt(json -> json.put("chunkSize", 1000), "needs 5 chunks of 1000 bytes, lists 2");
+        assertCorrupt(asFormatVersion1(json -> chunks(json, 1).remove(1)), "needs 2 chunks of 4096 bytes, lists 1");
+        assertCorrupt(asFormatVersion1(json -> chunks(json, 1).add(sha256("extra"))), "needs 2 chunks of 4096 bytes, lists 3");
+        assertCorrupt(asFormatVersion1(json -> file(json, 1).put("size", 8193)), "needs 3 chunks");
+        assertCorrupt(asFormatVersion1(json -> json.put("chunkSize", 1000)), "needs 5 chunks of 1000 bytes, lists 2");
         assertCorrupt(json -> json.put("chunkSize", 0), "chunkSize must be positive");
+        assertCorrupt(asFormatVersion1(json -> file(json, 1).putArray("chunkSizes").add(4096).add(904)), "file " + CheckpointFiles.VARIABLES_INDEX + " lists chunkSizes");
+    }
+
+    @Test
+    void rejectsChunkSizesThatDoNotMakeUpTheFile()
+    {
+        assertCorrupt(json -> file(json, 2).remove("chunkSizes"), "file " + DATA_FILE + " has no chunkSizes");
+        assertCorrupt(json -> chunkSizes(json, 2).remove(2), "lists 3 chunks and 2 chunkSizes");
+        assertCorrupt(json -> chunkSizes(json, 2).add(1), "lists 3 chunks and 4 chunkSizes");
+        assertCorrupt(json -> {
+            chunkSizes(json, 2).set(0, 0);
+            chunkSizes(json, 2).set(1, 8096);
+        }, "has a chunk of 0 bytes; chunks have 1 to 4096 bytes");
+        assertCorrupt(json -> {
+            chunkSizes(json, 2).set(0, 100);
+            chunkSizes(json, 2).set(1, 7996);
+        }, "has a chunk of 7996 bytes; chunks have 1 to 4096 bytes");
+        assertCorrupt(json -> chunkSizes(json, 2).set(2, 903), "the chunkSizes of file " + DATA_FILE + " add up to 8999 bytes, its size is 9000");
+        assertCorrupt(json -> file(json, 2).put("size", 9001), "add up to 9000 bytes, its size is 9001");
+        assertCorrupt(json -> chunkSizes(json, 2).setNull(1), "has a chunk of null bytes");
     }
 
     @Test
@@ -148,10 +183,12 @@ class TestManifestCodec
         Manifest exact = read(json -> {
             file(json, 1).put("size", CHUNK_SIZE);
             chunks(json, 1).remove(1);
+            chunkSizes(json, 1).remove(1);
         });
         Manifest empty = read(json -> {
             file(json, 1).put("size", 0);
             chunks(json, 1).removeAll();
+            chunkSizes(json, 1).removeAll();
         });
 
         assertThat(exact.file(CheckpointFiles.VARIABLES_INDEX).orElseThrow().chunks()).hasSize(1);
@@ -310,6 +347,28 @@ class TestManifestCodec
         return (ArrayNode) file(manifest, fileIndex).get("chunks");
     }
 
+    private static ArrayNode chunkSizes(ObjectNode manifest, int fileIndex)
+    {
+        return (ArrayNode) file(manifest, fileIndex).get("chunkSizes");
+    }
+
+    /**
+     * The valid manifest as format version 1 wrote it: fixed-size chunks, no chunk lengths.
+     */
+    private static void asFormatVersion1(ObjectNode manifest)
+    {
+        manifest.put("formatVersion", 1);
+        manifest.get("files").forEach(file -> ((ObjectNode) file).remove("chunkSizes"));
+    }
+
+    private static Consumer<ObjectNode> asFormatVersion1(Consumer<ObjectNode> damage)
+    {
+        return json -> {
+            asFormatVersion1(json);
+            damage.accept(json);
+        };
+    }
+
     private static ObjectNode variable(ObjectNode manifest, int index)
     {
         return (ObjectNode) manifest.get("variables").get(index);
@@ -324,14 +383,15 @@ class TestManifestCodec
     {
         List<Manifest.FileEntry> files = new java.util.ArrayList<>();
         if (kind == SaveKind.FULL) {
-            files.add(new Manifest.FileEntry(CheckpointFiles.SAVED_MODEL_PB, 10, sha256("pb"), List.of(sha256("pb"))));
+            files.add(new Manifest.FileEntry(CheckpointFiles.SAVED_MODEL_PB, 10, sha256("pb"), List.of(sha256("pb")), List.of(10L)));
         }
         else {
-            files.add(new Manifest.FileEntry("notes.txt", 10, sha256("notes"), List.of(sha256("notes"))));
+            files.add(new Manifest.FileEntry("notes.txt", 10, sha256("notes"), List.of(sha256("notes")), List.of(10L)));
         }
-        files.add(new Manifest.FileEntry(CheckpointFiles.VARIABLES_INDEX, 5000, sha256("index"), List.of(sha256("index-0"), sha256("index-1"))));
-        files.add(new Manifest.FileEntry("variables/variables.data-00000-of-00001", 9000, sha256("data"),
-                List.of(sha256("data-0"), sha256("data-1"), sha256("data-2"))));
+        files.add(new Manifest.FileEntry(CheckpointFiles.VARIABLES_INDEX, 5000, sha256("index"), List.of(sha256("index-0"), sha256("index-1")), List.of(4096L, 904L)));
+        // cut at tensors: the first chunk is a tensor of 4000 bytes
+        files.add(new Manifest.FileEntry(DATA_FILE, 9000, sha256("data"),
+                List.of(sha256("data-0"), sha256("data-1"), sha256("data-2")), List.of(4000L, 4096L, 904L)));
         TrainerState state = kind.resumable()
                 ? new TrainerState(STEP, 4, 22, 42, 32, 1000, true, 12.5, 7.25, 700, Map.of("best.loss", 0.5))
                 : null;
