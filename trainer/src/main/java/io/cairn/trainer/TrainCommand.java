@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Train a model and checkpoint it while it trains.",
-                "Without a save flag, saves every " + TrainConfig.DEFAULT_SAVE_EVERY_STEPS + " steps; without a keep flag, keeps every checkpoint."})
+                "Without a save flag, saves every " + TrainConfig.DEFAULT_SAVE_EVERY_STEPS + " steps (--no-save: never); without a keep flag, keeps every checkpoint."})
 final class TrainCommand
         implements Callable<Integer>
 {
@@ -41,6 +41,9 @@ final class TrainCommand
 
     @Option(names = "--save-best", paramLabel = "METRIC[:min|max]", converter = Converters.SaveBest.class, description = "Save at an epoch end when METRIC (loss, accuracy) improves.")
     MonitorSpec saveBest;
+
+    @Option(names = "--no-save", description = "Train without saving, a baseline to compare against; the store is not opened.")
+    boolean noSave;
 
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the last N checkpoints of the run.")
     Integer keepLast;
@@ -99,6 +102,7 @@ final class TrainCommand
                 .saveEvery(saveEvery)
                 .saveEveryEpochs(saveEveryEpochs)
                 .saveBest(saveBest)
+                .noSave(noSave)
                 .keepLast(keepLast)
                 .keepEverySteps(keepEverySteps)
                 .keepBest(keepBest)
@@ -110,7 +114,9 @@ final class TrainCommand
                 .json(json)
                 .build();
         try (Wiring wiring = Wiring.create(config.cairnConfig(), new TrainModule(config, console))) {
-            wiring.repository();
+            if (!config.noSave()) {
+                wiring.repository();
+            }
             return wiring.instance(TrainingRun.class).run();
         }
     }

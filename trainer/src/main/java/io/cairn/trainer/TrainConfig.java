@@ -6,6 +6,8 @@ import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.trainer.inject.CairnConfig;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -39,6 +41,7 @@ final class TrainConfig
     private final Optional<Duration> saveEvery;
     private final OptionalInt saveEveryEpochs;
     private final Optional<MonitorSpec> saveBest;
+    private final boolean noSave;
     private final OptionalInt keepLast;
     private final OptionalLong keepEverySteps;
     private final OptionalInt keepBest;
@@ -64,6 +67,7 @@ final class TrainConfig
         this.saveEvery = Optional.ofNullable(builder.saveEvery);
         this.saveEveryEpochs = builder.saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(builder.saveEveryEpochs);
         this.saveBest = Optional.ofNullable(builder.saveBest);
+        this.noSave = builder.noSave;
         this.keepLast = builder.keepLast == null ? OptionalInt.empty() : OptionalInt.of(builder.keepLast);
         this.keepEverySteps = builder.keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(builder.keepEverySteps);
         this.keepBest = builder.keepBest == null ? OptionalInt.empty() : OptionalInt.of(builder.keepBest);
@@ -146,6 +150,14 @@ final class TrainConfig
     Optional<MonitorSpec> saveBest()
     {
         return saveBest;
+    }
+
+    /**
+     * {@code --no-save}: train without a checkpointer; nothing is written to the store.
+     */
+    boolean noSave()
+    {
+        return noSave;
     }
 
     OptionalInt keepLast()
@@ -242,6 +254,7 @@ final class TrainConfig
         private Duration saveEvery;
         private Integer saveEveryEpochs;
         private MonitorSpec saveBest;
+        private boolean noSave;
         private Integer keepLast;
         private Long keepEverySteps;
         private Integer keepBest;
@@ -332,6 +345,12 @@ final class TrainConfig
             return this;
         }
 
+        Builder noSave(boolean noSave)
+        {
+            this.noSave = noSave;
+            return this;
+        }
+
         Builder keepLast(Integer count)
         {
             this.keepLast = count;
@@ -408,7 +427,34 @@ final class TrainConfig
             if (run != null && !resume) {
                 throw new UsageException("--run names the run to continue and needs --resume");
             }
+            if (noSave) {
+                checkNotWithNoSave();
+            }
             return new TrainConfig(this);
+        }
+
+        /**
+         * {@code --no-save} starts no run, so a flag about saving, keeping or continuing a run
+         * contradicts it.
+         */
+        private void checkNotWithNoSave()
+        {
+            Map<String, Boolean> given = new LinkedHashMap<>();
+            given.put("--save-every-steps", saveEverySteps != null);
+            given.put("--save-every", saveEvery != null);
+            given.put("--save-every-epochs", saveEveryEpochs != null);
+            given.put("--save-best", saveBest != null);
+            given.put("--save-on-finish", saveOnFinish);
+            given.put("--sync", sync);
+            given.put("--keep-last", keepLast != null);
+            given.put("--keep-every-steps", keepEverySteps != null);
+            given.put("--keep-best", keepBest != null);
+            given.put("--resume", resume);
+            for (Map.Entry<String, Boolean> flag : given.entrySet()) {
+                if (flag.getValue()) {
+                    throw new UsageException("--no-save and " + flag.getKey() + " contradict each other: --no-save trains without saving; drop one of them");
+                }
+            }
         }
 
         private static void checkAtLeastOneIfSet(String flag, Number value)

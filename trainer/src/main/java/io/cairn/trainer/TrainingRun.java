@@ -14,6 +14,7 @@ import io.cairn.trainer.inject.Checkpointers;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
@@ -34,17 +36,21 @@ final class TrainingRun
 {
     private final TrainConfig config;
     private final Console console;
-    private final CheckpointRepository repository;
-    private final Checkpointers checkpointers;
+    private final Provider<CheckpointRepository> repositories;
+    private final Provider<Checkpointers> checkpointerFactories;
+    private final Provider<Set<TrainingCallback>> callbacks;
     private final Dataset data;
 
+    // providers: with --no-save the store is never opened
     @Inject
-    TrainingRun(TrainConfig config, Console console, CheckpointRepository repository, Checkpointers checkpointers, Dataset data)
+    TrainingRun(TrainConfig config, Console console, Provider<CheckpointRepository> repositories, Provider<Checkpointers> checkpointerFactories,
+            Provider<Set<TrainingCallback>> callbacks, Dataset data)
     {
         this.config = requireNonNull(config, "config is null");
         this.console = requireNonNull(console, "console is null");
-        this.repository = requireNonNull(repository, "repository is null");
-        this.checkpointers = requireNonNull(checkpointers, "checkpointers is null");
+        this.repositories = requireNonNull(repositories, "repositories is null");
+        this.checkpointerFactories = requireNonNull(checkpointerFactories, "checkpointerFactories is null");
+        this.callbacks = requireNonNull(callbacks, "callbacks is null");
         this.data = requireNonNull(data, "data is null");
     }
 
@@ -52,17 +58,17 @@ final class TrainingRun
             throws IOException
     {
         try (Model model = config.model().build(config.seed())) {
+            if (config.noSave()) {
+                return trainWithoutSaving(model);
+            }
             Checkpointer checkpointer = open(model);
             FitResult result;
             try (checkpointer) {
-                FitOptions fit = FitOptions.of(config.epochs(), config.batchSize(), config.seed());
-                if (config.maxSteps().isPresent()) {
-                    fit = fit.withMaxSteps(config.maxSteps().getAsLong());
-                }
+                FitOptions fit = fitOptions();
                 if (checkpointer.resumeState().isPresent()) {
                     fit = fit.resumingFrom(checkpointer.resumeState().get());
                 }
-                result = fit(model, data, fit, checkpointers.callbacks(checkpointer));
+                result = fit(model, data, fit, checkpointerFactories.get().callbacks(checkpointer));
                 checkpointer.awaitPending();
             }
             report(checkpointer, result);
@@ -70,9 +76,47 @@ final class TrainingRun
         }
     }
 
+    /**
+     * {@code --no-save}: the program's callbacks (the progress bar) and no checkpointer, so no run
+     * is started and nothing is written to the store.
+     */
+    private int trainWithoutSaving(Model model)
+            throws IOException
+    {
+        console.err().println("Training without saving (--no-save): " + model.description() + ", " + data.description());
+        FitResult result = fit(model, data, fitOptions(), List.copyOf(callbacks.get()));
+        double stepsPerSecond = stepsPerSecond(result);
+        console.err().printf(Locale.ROOT, "Trained without saving: %d steps in %.2f s (%.0f steps/s)%n", result.stepsRun(), result.trainSeconds(), stepsPerSecond);
+        if (config.json()) {
+            JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
+                    null,
+                    null,
+                    result.finalState().step(),
+                    result.trainSeconds(),
+                    stepsPerSecond,
+                    new JsonDocuments.Stalls(0, 0, 0),
+                    new JsonDocuments.Timings(0, 0),
+                    List.of(),
+                    List.of(),
+                    result.metrics()));
+        }
+        return CairnCommand.OK;
+    }
+
+    private FitOptions fitOptions()
+    {
+        FitOptions fit = FitOptions.of(config.epochs(), config.batchSize(), config.seed());
+        if (config.maxSteps().isPresent()) {
+            fit = fit.withMaxSteps(config.maxSteps().getAsLong());
+        }
+        return fit;
+    }
+
     private Checkpointer open(Model model)
             throws IOException
     {
+        CheckpointRepository repository = repositories.get();
+        Checkpointers checkpointers = checkpointerFactories.get();
         String location = repository.store().location().toString();
         if (!config.resume()) {
             Checkpointer checkpointer = checkpointers.startRun(model);
@@ -107,7 +151,7 @@ final class TrainingRun
         List<Long> saved = checkpointer.committedSteps();
         List<Long> retained = checkpointer.retainedSteps();
         List<Double> stalls = checkpointer.stallMillis();
-        double stepsPerSecond = result.trainSeconds() > 0 ? result.stepsRun() / result.trainSeconds() : 0;
+        double stepsPerSecond = stepsPerSecond(result);
         console.err().printf(Locale.ROOT, "Run %s: %d steps in %.2f s (%.0f steps/s); saved %s; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
                 checkpointer.run(), result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
         if (config.json()) {
@@ -124,6 +168,11 @@ final class TrainingRun
                     retained,
                     result.metrics()));
         }
+    }
+
+    private static double stepsPerSecond(FitResult result)
+    {
+        return result.trainSeconds() > 0 ? result.stepsRun() / result.trainSeconds() : 0;
     }
 
     /**

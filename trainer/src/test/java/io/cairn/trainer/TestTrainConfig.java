@@ -82,6 +82,10 @@ class TestTrainConfig
         assertThatThrownBy(() -> seed().maxSteps(0L).build()).hasMessageStartingWith("--max-steps");
         assertThatThrownBy(() -> seed().uploadThreads(65).build()).isInstanceOf(UsageException.class).hasMessage("--upload-threads must be from 1 to 64, got 65");
         assertThatThrownBy(() -> seed().run("r1").build()).isInstanceOf(UsageException.class).hasMessageContaining("--run").hasMessageContaining("--resume");
+        assertThatThrownBy(() -> seed().noSave(true).saveEveryEpochs(1).build()).isInstanceOf(UsageException.class).hasMessageStartingWith("--no-save and --save-every-epochs ");
+        assertThatThrownBy(() -> seed().noSave(true).saveBest(new MonitorSpec("loss", MetricMode.MIN)).build()).hasMessageStartingWith("--no-save and --save-best ");
+        assertThatThrownBy(() -> seed().noSave(true).keepBest(1).build()).hasMessageStartingWith("--no-save and --keep-best ");
+        assertThat(seed().noSave(true).build().noSave()).isTrue();
     }
 
     @Test

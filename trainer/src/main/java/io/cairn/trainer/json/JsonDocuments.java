@@ -23,6 +23,7 @@ public final class JsonDocuments
     /**
      * {@code cairn train --json}, on stdout when training ends.
      *
+     * @param run the run trained, null with {@code --no-save}, which starts none
      * @param resumedFrom the step resumed from, null for a new run
      * @param steps the global step training ended at
      * @param trainSeconds the wall time of the training loop alone
@@ -45,7 +46,6 @@ public final class JsonDocuments
     {
         public TrainSummary
         {
-            requireNonNull(run, "run is null");
             requireNonNull(saveStallMillis, "saveStallMillis is null");
             requireNonNull(snapshotMillis, "snapshotMillis is null");
             saved = List.copyOf(saved);

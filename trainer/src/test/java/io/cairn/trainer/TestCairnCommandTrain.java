@@ -1,0 +1,49 @@
+package io.cairn.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static io.cairn.trainer.CliRun.cairn;
+import static io.cairn.trainer.Scenarios.assertUsageError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code cairn train}'s flags for baselines, retention by wall time and fine-tuning, on local disk.
+ */
+class TestCairnCommandTrain
+{
+    @TempDir
+    Path temp;
+
+    @Test
+    void noSaveTrainsWithoutStartingARunOrTouchingTheStore()
+    {
+        Path store = temp.resolve("baseline");
+        CliRun train = cairn("train", "--store", store.toString(), "--no-save", "--json");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(train.err()).contains("without saving").contains("Epoch 5/5");
+        JsonNode summary = train.json();
+        assertThat(summary.get("run").isNull()).isTrue();
+        assertThat(summary.get("steps").asLong()).isEqualTo(160);
+        assertThat(summary.get("saved").toString()).isEqualTo("[]");
+        assertThat(summary.get("retained").toString()).isEqualTo("[]");
+        assertThat(summary.get("saveStallMillis").get("count").asInt()).isZero();
+        assertThat(summary.get("metrics").has("loss")).isTrue();
+        assertThat(store).doesNotExist();
+    }
+
+    @Test
+    void noSaveWithASaveOrKeepFlagExitsTwoNamingBoth()
+    {
+        String store = temp.resolve("ckpt").toString();
+        assertUsageError(cairn("train", "--store", store, "--no-save", "--save-every-steps", "10"), "--no-save and --save-every-steps");
+        assertUsageError(cairn("train", "--store", store, "--no-save", "--save-every", "5m"), "--no-save and --save-every ");
+        assertUsageError(cairn("train", "--store", store, "--no-save", "--save-on-finish"), "--no-save and --save-on-finish");
+        assertUsageError(cairn("train", "--store", store, "--no-save", "--keep-last", "2"), "--no-save and --keep-last");
+        assertUsageError(cairn("train", "--store", store, "--no-save", "--resume"), "--no-save and --resume");
+        assertThat(temp.resolve("ckpt")).doesNotExist();
+    }
+}
