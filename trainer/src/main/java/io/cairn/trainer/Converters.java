@@ -46,6 +46,19 @@ final class Converters
     }
 
     /**
+     * {@code --keep-every 1h}: a positive duration.
+     */
+    static final class KeepEvery
+            implements ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(String value)
+        {
+            return parse("--keep-every", value, text -> SettingValues.duration("--keep-every", text));
+        }
+    }
+
+    /**
      * {@code --mode full|weights|state}.
      */
     static final class Mode

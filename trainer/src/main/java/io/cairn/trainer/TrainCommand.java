@@ -51,6 +51,10 @@ final class TrainCommand
     @Option(names = "--keep-every-steps", paramLabel = "N", description = "Keep checkpoints whose step is a multiple of N.")
     Long keepEverySteps;
 
+    @Option(names = "--keep-every", paramLabel = "DURATION", converter = Converters.KeepEvery.class,
+            description = "Keep one checkpoint per DURATION of wall time, e.g. 30m, 1h, PT6H: the first, then each one at least DURATION after the last kept.")
+    Duration keepEvery;
+
     @Option(names = "--keep-best", paramLabel = "N", description = "Keep the N best checkpoints by the --save-best metric (else loss).")
     Integer keepBest;
 
@@ -105,6 +109,7 @@ final class TrainCommand
                 .noSave(noSave)
                 .keepLast(keepLast)
                 .keepEverySteps(keepEverySteps)
+                .keepEvery(keepEvery)
                 .keepBest(keepBest)
                 .sync(sync)
                 .saveOnFinish(saveOnFinish)

@@ -44,6 +44,7 @@ final class TrainConfig
     private final boolean noSave;
     private final OptionalInt keepLast;
     private final OptionalLong keepEverySteps;
+    private final Optional<Duration> keepEvery;
     private final OptionalInt keepBest;
     private final boolean sync;
     private final boolean saveOnFinish;
@@ -70,6 +71,7 @@ final class TrainConfig
         this.noSave = builder.noSave;
         this.keepLast = builder.keepLast == null ? OptionalInt.empty() : OptionalInt.of(builder.keepLast);
         this.keepEverySteps = builder.keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(builder.keepEverySteps);
+        this.keepEvery = Optional.ofNullable(builder.keepEvery);
         this.keepBest = builder.keepBest == null ? OptionalInt.empty() : OptionalInt.of(builder.keepBest);
         this.sync = builder.sync;
         this.saveOnFinish = builder.saveOnFinish;
@@ -170,6 +172,11 @@ final class TrainConfig
         return keepEverySteps;
     }
 
+    Optional<Duration> keepEvery()
+    {
+        return keepEvery;
+    }
+
     OptionalInt keepBest()
     {
         return keepBest;
@@ -231,6 +238,7 @@ final class TrainConfig
         saveBest.ifPresent(monitor -> builder.saveBest(monitor.metric(), monitor.mode()));
         keepLast.ifPresent(builder::keepLast);
         keepEverySteps.ifPresent(builder::keepEverySteps);
+        keepEvery.ifPresent(builder::keepEvery);
         keepBest.ifPresent(builder::keepBest);
         return builder;
     }
@@ -257,6 +265,7 @@ final class TrainConfig
         private boolean noSave;
         private Integer keepLast;
         private Long keepEverySteps;
+        private Duration keepEvery;
         private Integer keepBest;
         private boolean sync;
         private boolean saveOnFinish;
@@ -363,6 +372,12 @@ final class TrainConfig
             return this;
         }
 
+        Builder keepEvery(Duration interval)
+        {
+            this.keepEvery = interval;
+            return this;
+        }
+
         Builder keepBest(Integer count)
         {
             this.keepBest = count;
@@ -421,6 +436,9 @@ final class TrainConfig
             if (saveEvery != null && (saveEvery.isZero() || saveEvery.isNegative())) {
                 throw new UsageException("--save-every must be positive, got " + saveEvery);
             }
+            if (keepEvery != null && (keepEvery.isZero() || keepEvery.isNegative())) {
+                throw new UsageException("--keep-every must be positive, got " + keepEvery);
+            }
             if (uploadThreads < 1 || uploadThreads > MAX_UPLOAD_THREADS) {
                 throw new UsageException("--upload-threads must be from 1 to " + MAX_UPLOAD_THREADS + ", got " + uploadThreads);
             }
@@ -448,6 +466,7 @@ final class TrainConfig
             given.put("--sync", sync);
             given.put("--keep-last", keepLast != null);
             given.put("--keep-every-steps", keepEverySteps != null);
+            given.put("--keep-every", keepEvery != null);
             given.put("--keep-best", keepBest != null);
             given.put("--resume", resume);
             for (Map.Entry<String, Boolean> flag : given.entrySet()) {

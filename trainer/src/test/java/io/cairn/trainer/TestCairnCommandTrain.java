@@ -43,7 +43,28 @@ class TestCairnCommandTrain
         assertUsageError(cairn("train", "--store", store, "--no-save", "--save-every", "5m"), "--no-save and --save-every ");
         assertUsageError(cairn("train", "--store", store, "--no-save", "--save-on-finish"), "--no-save and --save-on-finish");
         assertUsageError(cairn("train", "--store", store, "--no-save", "--keep-last", "2"), "--no-save and --keep-last");
+        assertUsageError(cairn("train", "--store", store, "--no-save", "--keep-every", "1h"), "--no-save and --keep-every");
         assertUsageError(cairn("train", "--store", store, "--no-save", "--resume"), "--no-save and --resume");
         assertThat(temp.resolve("ckpt")).doesNotExist();
+    }
+
+    @Test
+    void keepEveryKeepsTheFirstCheckpointOfTheIntervalAndCombinesWithKeepLastByUnion()
+    {
+        // saved within seconds, all in the first hour: --keep-every 1h keeps the first, --keep-last 1 the last
+        String store = temp.resolve("ckpt").toString();
+        CliRun train = cairn("train", "--store", store, "--epochs", "2", "--save-every-steps", "10", "--keep-every", "1h", "--keep-last", "1", "--json");
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        assertThat(train.json().get("saved").toString()).isEqualTo("[10,20,30,40,50,60]");
+        assertThat(train.json().get("retained").toString()).isEqualTo("[10,60]");
+        CliRun ls = cairn("ls", "--store", store, "--json");
+        assertThat(ls.json().get("checkpoints").findValues("step")).extracting(JsonNode::asLong).containsExactly(10L, 60L);
+
+        // any duration the other duration flags take; alone, it keeps the first, and the run's newest always stays
+        CliRun minutes = cairn("train", "--store", temp.resolve("minutes").toString(), "--epochs", "2", "--save-every-steps", "16", "--keep-every", "30m", "--json");
+        assertThat(minutes.exitCode()).as(minutes.toString()).isZero();
+        assertThat(minutes.json().get("retained").toString()).isEqualTo("[16,64]");
+        assertUsageError(cairn("train", "--store", store, "--keep-every", "soon"), "--keep-every");
+        assertUsageError(cairn("train", "--store", store, "--keep-every", "0s"), "--keep-every");
     }
 }
