@@ -98,6 +98,19 @@ final class Converters
     }
 
     /**
+     * {@code --init-from latest|RUN|RUN@STEP}.
+     */
+    static final class InitFrom
+            implements ITypeConverter<InitFromSpec>
+    {
+        @Override
+        public InitFromSpec convert(String value)
+        {
+            return parse("--init-from", value, InitFromSpec::parse);
+        }
+    }
+
+    /**
      * {@code --data random:N|csv:PATH}.
      */
     static final class Data

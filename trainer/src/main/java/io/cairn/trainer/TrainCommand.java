@@ -73,6 +73,13 @@ final class TrainCommand
     @Option(names = "--run", paramLabel = "ID", description = "With --resume: the run to continue.")
     String run;
 
+    @Option(names = "--init-from", paramLabel = "RUN[@STEP]|latest", converter = Converters.InitFrom.class,
+            description = "Start a new run from that checkpoint's weights (RUN alone: its newest; latest: the newest run's newest), as fine-tuning does.")
+    InitFromSpec initFrom;
+
+    @Option(names = "--freeze", paramLabel = "N", description = "Keep the first N dense layers frozen: no gradient, no optimizer slots.")
+    Integer freeze;
+
     @Option(names = "--json", description = "Print a JSON summary on stdout.")
     boolean json;
 
@@ -116,6 +123,8 @@ final class TrainCommand
                 .maxSteps(maxSteps)
                 .resume(resume)
                 .run(run)
+                .initFrom(initFrom)
+                .freeze(freeze)
                 .json(json)
                 .build();
         try (Wiring wiring = Wiring.create(config.cairnConfig(), new TrainModule(config, console))) {

@@ -51,6 +51,8 @@ final class TrainConfig
     private final OptionalLong maxSteps;
     private final boolean resume;
     private final Optional<String> run;
+    private final Optional<InitFromSpec> initFrom;
+    private final OptionalInt freeze;
     private final boolean json;
 
     private TrainConfig(Builder builder)
@@ -78,6 +80,8 @@ final class TrainConfig
         this.maxSteps = builder.maxSteps == null ? OptionalLong.empty() : OptionalLong.of(builder.maxSteps);
         this.resume = builder.resume;
         this.run = Optional.ofNullable(builder.run);
+        this.initFrom = Optional.ofNullable(builder.initFrom);
+        this.freeze = builder.freeze == null ? OptionalInt.empty() : OptionalInt.of(builder.freeze);
         this.json = builder.json;
     }
 
@@ -215,6 +219,22 @@ final class TrainConfig
         return run;
     }
 
+    /**
+     * {@code --init-from}: the checkpoint a new run takes its weights from.
+     */
+    Optional<InitFromSpec> initFrom()
+    {
+        return initFrom;
+    }
+
+    /**
+     * {@code --freeze}: how many of the model's first dense layers stay frozen.
+     */
+    OptionalInt freeze()
+    {
+        return freeze;
+    }
+
     boolean json()
     {
         return json;
@@ -272,6 +292,8 @@ final class TrainConfig
         private Long maxSteps;
         private boolean resume;
         private String run;
+        private InitFromSpec initFrom;
+        private Integer freeze;
         private boolean json;
 
         private Builder() {}
@@ -414,6 +436,18 @@ final class TrainConfig
             return this;
         }
 
+        Builder initFrom(InitFromSpec initFrom)
+        {
+            this.initFrom = initFrom;
+            return this;
+        }
+
+        Builder freeze(Integer layers)
+        {
+            this.freeze = layers;
+            return this;
+        }
+
         Builder json(boolean json)
         {
             this.json = json;
@@ -445,6 +479,15 @@ final class TrainConfig
             if (run != null && !resume) {
                 throw new UsageException("--run names the run to continue and needs --resume");
             }
+            if (initFrom != null && resume) {
+                throw new UsageException("--init-from starts a new run and --resume continues one; drop one of them");
+            }
+            checkAtLeastOneIfSet("--freeze", freeze);
+            if (freeze != null && model != null && freeze >= model.sizes().size() - 1) {
+                int denseLayers = model.sizes().size() - 1;
+                throw new UsageException("--freeze " + freeze + ": " + model + " has " + denseLayers + " dense layer(s) and at least the last one must train; "
+                        + "freeze at most " + (denseLayers - 1));
+            }
             if (noSave) {
                 checkNotWithNoSave();
             }
@@ -469,6 +512,7 @@ final class TrainConfig
             given.put("--keep-every", keepEvery != null);
             given.put("--keep-best", keepBest != null);
             given.put("--resume", resume);
+            given.put("--init-from", initFrom != null);
             for (Map.Entry<String, Boolean> flag : given.entrySet()) {
                 if (flag.getValue()) {
                     throw new UsageException("--no-save and " + flag.getKey() + " contradict each other: --no-save trains without saving; drop one of them");

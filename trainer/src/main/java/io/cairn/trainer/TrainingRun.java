@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
+import io.cairn.core.checkpoint.CommittedSave;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.model.Model;
@@ -57,7 +58,7 @@ final class TrainingRun
     int run()
             throws IOException
     {
-        try (Model model = config.model().build(config.seed())) {
+        try (Model model = config.model().build(config.seed(), config.freeze().orElse(0))) {
             if (config.noSave()) {
                 return trainWithoutSaving(model);
             }
@@ -91,11 +92,13 @@ final class TrainingRun
             JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
                     null,
                     null,
+                    null,
                     result.finalState().step(),
                     result.trainSeconds(),
                     stepsPerSecond,
                     new JsonDocuments.Stalls(0, 0, 0),
                     new JsonDocuments.Timings(0, 0),
+                    List.of(),
                     List.of(),
                     List.of(),
                     result.metrics()));
@@ -118,9 +121,17 @@ final class TrainingRun
         CheckpointRepository repository = repositories.get();
         Checkpointers checkpointers = checkpointerFactories.get();
         String location = repository.store().location().toString();
+        String frozen = config.freeze().isPresent() ? ", first " + config.freeze().getAsInt() + " dense layer(s) frozen" : "";
+        if (config.initFrom().isPresent()) {
+            Manifest parent = config.initFrom().get().find(repository);
+            Checkpointer checkpointer = checkpointers.startRunFrom(model, parent);
+            console.err().println("Starting run " + checkpointer.run() + " from checkpoint " + Manifest.InitFrom.of(parent) + " (" + parent.kind() + ") in " + location
+                    + " (" + model.description() + frozen + ", " + data.description() + ")");
+            return checkpointer;
+        }
         if (!config.resume()) {
             Checkpointer checkpointer = checkpointers.startRun(model);
-            console.err().println("Starting run " + checkpointer.run() + " in " + location + " (" + model.description() + ", " + data.description() + ")");
+            console.err().println("Starting run " + checkpointer.run() + " in " + location + " (" + model.description() + frozen + ", " + data.description() + ")");
             return checkpointer;
         }
         Optional<String> existing = config.run().isPresent() ? config.run() : repository.newestRun();
@@ -151,20 +162,24 @@ final class TrainingRun
         List<Long> saved = checkpointer.committedSteps();
         List<Long> retained = checkpointer.retainedSteps();
         List<Double> stalls = checkpointer.stallMillis();
+        List<CommittedSave> saves = checkpointer.committedSaves();
         double stepsPerSecond = stepsPerSecond(result);
-        console.err().printf(Locale.ROOT, "Run %s: %d steps in %.2f s (%.0f steps/s); saved %s; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
-                checkpointer.run(), result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
+        String from = checkpointer.initFrom().map(parent -> " (from " + parent + ")").orElse("");
+        console.err().printf(Locale.ROOT, "Run %s%s: %d steps in %.2f s (%.0f steps/s); saved %s, adding %s bytes; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
+                checkpointer.run(), from, result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, saves.stream().map(CommittedSave::bytesAdded).toList(), retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
         if (config.json()) {
             List<Double> snapshots = checkpointer.snapshotMillis();
             JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
                     checkpointer.run(),
                     checkpointer.resumedFrom().map(Manifest::step).orElse(null),
+                    checkpointer.initFrom().map(Manifest.InitFrom::toString).orElse(null),
                     result.finalState().step(),
                     result.trainSeconds(),
                     stepsPerSecond,
                     new JsonDocuments.Stalls(percentile(stalls, 0.5), percentile(stalls, 0.95), stalls.size()),
                     new JsonDocuments.Timings(percentile(snapshots, 0.5), percentile(snapshots, 0.95)),
                     saved,
+                    saves.stream().map(save -> new JsonDocuments.SaveBytes(save.step(), save.bytes(), save.bytesAdded())).toList(),
                     retained,
                     result.metrics()));
         }
