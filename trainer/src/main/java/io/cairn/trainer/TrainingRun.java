@@ -121,17 +121,16 @@ final class TrainingRun
         CheckpointRepository repository = repositories.get();
         Checkpointers checkpointers = checkpointerFactories.get();
         String location = repository.store().location().toString();
-        String frozen = config.freeze().isPresent() ? ", first " + config.freeze().getAsInt() + " dense layer(s) frozen" : "";
         if (config.initFrom().isPresent()) {
             Manifest parent = config.initFrom().get().find(repository);
             Checkpointer checkpointer = checkpointers.startRunFrom(model, parent);
             console.err().println("Starting run " + checkpointer.run() + " from checkpoint " + Manifest.InitFrom.of(parent) + " (" + parent.kind() + ") in " + location
-                    + " (" + model.description() + frozen + ", " + data.description() + ")");
+                    + " (" + model.description() + ", " + data.description() + ")");
             return checkpointer;
         }
         if (!config.resume()) {
             Checkpointer checkpointer = checkpointers.startRun(model);
-            console.err().println("Starting run " + checkpointer.run() + " in " + location + " (" + model.description() + frozen + ", " + data.description() + ")");
+            console.err().println("Starting run " + checkpointer.run() + " in " + location + " (" + model.description() + ", " + data.description() + ")");
             return checkpointer;
         }
         Optional<String> existing = config.run().isPresent() ? config.run() : repository.newestRun();

@@ -92,7 +92,7 @@ final class Scenarios
 
         CliRun b = cairn(concat(concat(new String[] {"train", "--store", store}, flags), "--init-from", "latest", "--freeze", "1"));
         assertThat(b.exitCode()).as(b.toString()).isZero();
-        assertThat(b.err()).contains("from checkpoint " + parent).contains("first 1 dense layer(s) frozen");
+        assertThat(b.err()).contains("from checkpoint " + parent).contains("first 1 layer frozen");
         JsonNode summary = b.json();
         assertThat(summary.get("run").asText()).isNotEqualTo(a.json().get("run").asText());
         assertThat(summary.get("initFrom").asText()).isEqualTo(parent);
