@@ -483,10 +483,12 @@ final class TrainConfig
                 throw new UsageException("--init-from starts a new run and --resume continues one; drop one of them");
             }
             checkAtLeastOneIfSet("--freeze", freeze);
-            if (freeze != null && model != null && freeze >= model.sizes().size() - 1) {
+            if (freeze != null && model != null) {
                 int denseLayers = model.sizes().size() - 1;
-                throw new UsageException("--freeze " + freeze + ": " + model + " has " + denseLayers + " dense layer(s) and at least the last one must train; "
-                        + "freeze at most " + (denseLayers - 1));
+                if (freeze >= denseLayers) {
+                    throw new UsageException("--freeze " + freeze + ": " + model + " has " + denseLayers + " dense layer(s) and at least the last one must train; "
+                            + "freeze at most " + (denseLayers - 1));
+                }
             }
             if (noSave) {
                 checkNotWithNoSave();

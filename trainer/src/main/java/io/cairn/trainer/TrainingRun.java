@@ -163,9 +163,10 @@ final class TrainingRun
         List<Double> stalls = checkpointer.stallMillis();
         List<CommittedSave> saves = checkpointer.committedSaves();
         double stepsPerSecond = stepsPerSecond(result);
+        List<Long> added = saves.stream().map(CommittedSave::bytesAdded).toList();
         String from = checkpointer.initFrom().map(parent -> " (from " + parent + ")").orElse("");
         console.err().printf(Locale.ROOT, "Run %s%s: %d steps in %.2f s (%.0f steps/s); saved %s, adding %s bytes; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
-                checkpointer.run(), from, result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, saves.stream().map(CommittedSave::bytesAdded).toList(), retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
+                checkpointer.run(), from, result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, added, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
         if (config.json()) {
             List<Double> snapshots = checkpointer.snapshotMillis();
             JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
