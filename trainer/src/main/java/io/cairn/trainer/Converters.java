@@ -46,6 +46,19 @@ final class Converters
     }
 
     /**
+     * {@code --keep-every 1h}: a positive duration.
+     */
+    static final class KeepEvery
+            implements ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(String value)
+        {
+            return parse("--keep-every", value, text -> SettingValues.duration("--keep-every", text));
+        }
+    }
+
+    /**
      * {@code --mode full|weights|state}.
      */
     static final class Mode
@@ -81,6 +94,19 @@ final class Converters
         public ModelSpec convert(String value)
         {
             return parse("--model", value, ModelSpec::parse);
+        }
+    }
+
+    /**
+     * {@code --init-from latest|RUN|RUN@STEP}.
+     */
+    static final class InitFrom
+            implements ITypeConverter<InitFromSpec>
+    {
+        @Override
+        public InitFromSpec convert(String value)
+        {
+            return parse("--init-from", value, InitFromSpec::parse);
         }
     }
 

@@ -59,7 +59,15 @@ record ModelSpec(List<Integer> sizes)
 
     Model build(long seed)
     {
-        Model model = Sequential.mlp(sizes.stream().mapToInt(Integer::intValue).toArray()).seed(seed).build();
+        return build(seed, 0);
+    }
+
+    /**
+     * @param frozenLayers how many of the first dense layers stay frozen ({@code Sequential.freeze})
+     */
+    Model build(long seed, int frozenLayers)
+    {
+        Model model = Sequential.mlp(sizes.stream().mapToInt(Integer::intValue).toArray()).seed(seed).freeze(frozenLayers).build();
         model.initialize();
         return model;
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Train a model and checkpoint it while it trains.",
-                "Without a save flag, saves every " + TrainConfig.DEFAULT_SAVE_EVERY_STEPS + " steps; without a keep flag, keeps every checkpoint."})
+                "Without a save flag, saves every " + TrainConfig.DEFAULT_SAVE_EVERY_STEPS + " steps (--no-save: never); without a keep flag, keeps every checkpoint."})
 final class TrainCommand
         implements Callable<Integer>
 {
@@ -42,11 +42,18 @@ final class TrainCommand
     @Option(names = "--save-best", paramLabel = "METRIC[:min|max]", converter = Converters.SaveBest.class, description = "Save at an epoch end when METRIC (loss, accuracy) improves.")
     MonitorSpec saveBest;
 
+    @Option(names = "--no-save", description = "Train without saving, a baseline to compare against; the store is not opened.")
+    boolean noSave;
+
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the last N checkpoints of the run.")
     Integer keepLast;
 
     @Option(names = "--keep-every-steps", paramLabel = "N", description = "Keep checkpoints whose step is a multiple of N.")
     Long keepEverySteps;
+
+    @Option(names = "--keep-every", paramLabel = "DURATION", converter = Converters.KeepEvery.class,
+            description = "Keep one checkpoint per DURATION of wall time, e.g. 30m, 1h, PT6H: the first, then each one at least DURATION after the last kept.")
+    Duration keepEvery;
 
     @Option(names = "--keep-best", paramLabel = "N", description = "Keep the N best checkpoints by the --save-best metric (else loss).")
     Integer keepBest;
@@ -65,6 +72,13 @@ final class TrainCommand
 
     @Option(names = "--run", paramLabel = "ID", description = "With --resume: the run to continue.")
     String run;
+
+    @Option(names = "--init-from", paramLabel = "RUN[@STEP]|latest", converter = Converters.InitFrom.class,
+            description = "Start a new run from that checkpoint's weights (RUN alone: its newest; latest: the newest run's newest), as fine-tuning does.")
+    InitFromSpec initFrom;
+
+    @Option(names = "--freeze", paramLabel = "N", description = "Keep the first N dense layers frozen: no gradient, no optimizer slots.")
+    Integer freeze;
 
     @Option(names = "--json", description = "Print a JSON summary on stdout.")
     boolean json;
@@ -99,18 +113,24 @@ final class TrainCommand
                 .saveEvery(saveEvery)
                 .saveEveryEpochs(saveEveryEpochs)
                 .saveBest(saveBest)
+                .noSave(noSave)
                 .keepLast(keepLast)
                 .keepEverySteps(keepEverySteps)
+                .keepEvery(keepEvery)
                 .keepBest(keepBest)
                 .sync(sync)
                 .saveOnFinish(saveOnFinish)
                 .maxSteps(maxSteps)
                 .resume(resume)
                 .run(run)
+                .initFrom(initFrom)
+                .freeze(freeze)
                 .json(json)
                 .build();
         try (Wiring wiring = Wiring.create(config.cairnConfig(), new TrainModule(config, console))) {
-            wiring.repository();
+            if (!config.noSave()) {
+                wiring.repository();
+            }
             return wiring.instance(TrainingRun.class).run();
         }
     }

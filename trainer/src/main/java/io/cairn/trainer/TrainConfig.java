@@ -6,6 +6,8 @@ import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.trainer.inject.CairnConfig;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -39,14 +41,18 @@ final class TrainConfig
     private final Optional<Duration> saveEvery;
     private final OptionalInt saveEveryEpochs;
     private final Optional<MonitorSpec> saveBest;
+    private final boolean noSave;
     private final OptionalInt keepLast;
     private final OptionalLong keepEverySteps;
+    private final Optional<Duration> keepEvery;
     private final OptionalInt keepBest;
     private final boolean sync;
     private final boolean saveOnFinish;
     private final OptionalLong maxSteps;
     private final boolean resume;
     private final Optional<String> run;
+    private final Optional<InitFromSpec> initFrom;
+    private final OptionalInt freeze;
     private final boolean json;
 
     private TrainConfig(Builder builder)
@@ -64,14 +70,18 @@ final class TrainConfig
         this.saveEvery = Optional.ofNullable(builder.saveEvery);
         this.saveEveryEpochs = builder.saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(builder.saveEveryEpochs);
         this.saveBest = Optional.ofNullable(builder.saveBest);
+        this.noSave = builder.noSave;
         this.keepLast = builder.keepLast == null ? OptionalInt.empty() : OptionalInt.of(builder.keepLast);
         this.keepEverySteps = builder.keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(builder.keepEverySteps);
+        this.keepEvery = Optional.ofNullable(builder.keepEvery);
         this.keepBest = builder.keepBest == null ? OptionalInt.empty() : OptionalInt.of(builder.keepBest);
         this.sync = builder.sync;
         this.saveOnFinish = builder.saveOnFinish;
         this.maxSteps = builder.maxSteps == null ? OptionalLong.empty() : OptionalLong.of(builder.maxSteps);
         this.resume = builder.resume;
         this.run = Optional.ofNullable(builder.run);
+        this.initFrom = Optional.ofNullable(builder.initFrom);
+        this.freeze = builder.freeze == null ? OptionalInt.empty() : OptionalInt.of(builder.freeze);
         this.json = builder.json;
     }
 
@@ -148,6 +158,14 @@ final class TrainConfig
         return saveBest;
     }
 
+    /**
+     * {@code --no-save}: train without a checkpointer; nothing is written to the store.
+     */
+    boolean noSave()
+    {
+        return noSave;
+    }
+
     OptionalInt keepLast()
     {
         return keepLast;
@@ -156,6 +174,11 @@ final class TrainConfig
     OptionalLong keepEverySteps()
     {
         return keepEverySteps;
+    }
+
+    Optional<Duration> keepEvery()
+    {
+        return keepEvery;
     }
 
     OptionalInt keepBest()
@@ -196,6 +219,22 @@ final class TrainConfig
         return run;
     }
 
+    /**
+     * {@code --init-from}: the checkpoint a new run takes its weights from.
+     */
+    Optional<InitFromSpec> initFrom()
+    {
+        return initFrom;
+    }
+
+    /**
+     * {@code --freeze}: how many of the model's first dense layers stay frozen.
+     */
+    OptionalInt freeze()
+    {
+        return freeze;
+    }
+
     boolean json()
     {
         return json;
@@ -219,6 +258,7 @@ final class TrainConfig
         saveBest.ifPresent(monitor -> builder.saveBest(monitor.metric(), monitor.mode()));
         keepLast.ifPresent(builder::keepLast);
         keepEverySteps.ifPresent(builder::keepEverySteps);
+        keepEvery.ifPresent(builder::keepEvery);
         keepBest.ifPresent(builder::keepBest);
         return builder;
     }
@@ -242,14 +282,18 @@ final class TrainConfig
         private Duration saveEvery;
         private Integer saveEveryEpochs;
         private MonitorSpec saveBest;
+        private boolean noSave;
         private Integer keepLast;
         private Long keepEverySteps;
+        private Duration keepEvery;
         private Integer keepBest;
         private boolean sync;
         private boolean saveOnFinish;
         private Long maxSteps;
         private boolean resume;
         private String run;
+        private InitFromSpec initFrom;
+        private Integer freeze;
         private boolean json;
 
         private Builder() {}
@@ -332,6 +376,12 @@ final class TrainConfig
             return this;
         }
 
+        Builder noSave(boolean noSave)
+        {
+            this.noSave = noSave;
+            return this;
+        }
+
         Builder keepLast(Integer count)
         {
             this.keepLast = count;
@@ -341,6 +391,12 @@ final class TrainConfig
         Builder keepEverySteps(Long steps)
         {
             this.keepEverySteps = steps;
+            return this;
+        }
+
+        Builder keepEvery(Duration interval)
+        {
+            this.keepEvery = interval;
             return this;
         }
 
@@ -380,6 +436,18 @@ final class TrainConfig
             return this;
         }
 
+        Builder initFrom(InitFromSpec initFrom)
+        {
+            this.initFrom = initFrom;
+            return this;
+        }
+
+        Builder freeze(Integer layers)
+        {
+            this.freeze = layers;
+            return this;
+        }
+
         Builder json(boolean json)
         {
             this.json = json;
@@ -402,13 +470,56 @@ final class TrainConfig
             if (saveEvery != null && (saveEvery.isZero() || saveEvery.isNegative())) {
                 throw new UsageException("--save-every must be positive, got " + saveEvery);
             }
+            if (keepEvery != null && (keepEvery.isZero() || keepEvery.isNegative())) {
+                throw new UsageException("--keep-every must be positive, got " + keepEvery);
+            }
             if (uploadThreads < 1 || uploadThreads > MAX_UPLOAD_THREADS) {
                 throw new UsageException("--upload-threads must be from 1 to " + MAX_UPLOAD_THREADS + ", got " + uploadThreads);
             }
             if (run != null && !resume) {
                 throw new UsageException("--run names the run to continue and needs --resume");
             }
+            if (initFrom != null && resume) {
+                throw new UsageException("--init-from starts a new run and --resume continues one; drop one of them");
+            }
+            checkAtLeastOneIfSet("--freeze", freeze);
+            if (freeze != null && model != null) {
+                int denseLayers = model.sizes().size() - 1;
+                if (freeze >= denseLayers) {
+                    throw new UsageException("--freeze " + freeze + ": " + model + " has " + denseLayers + " dense layer(s) and at least the last one must train; "
+                            + "freeze at most " + (denseLayers - 1));
+                }
+            }
+            if (noSave) {
+                checkNotWithNoSave();
+            }
             return new TrainConfig(this);
+        }
+
+        /**
+         * {@code --no-save} starts no run, so a flag about saving, keeping or continuing a run
+         * contradicts it.
+         */
+        private void checkNotWithNoSave()
+        {
+            Map<String, Boolean> given = new LinkedHashMap<>();
+            given.put("--save-every-steps", saveEverySteps != null);
+            given.put("--save-every", saveEvery != null);
+            given.put("--save-every-epochs", saveEveryEpochs != null);
+            given.put("--save-best", saveBest != null);
+            given.put("--save-on-finish", saveOnFinish);
+            given.put("--sync", sync);
+            given.put("--keep-last", keepLast != null);
+            given.put("--keep-every-steps", keepEverySteps != null);
+            given.put("--keep-every", keepEvery != null);
+            given.put("--keep-best", keepBest != null);
+            given.put("--resume", resume);
+            given.put("--init-from", initFrom != null);
+            for (Map.Entry<String, Boolean> flag : given.entrySet()) {
+                if (flag.getValue()) {
+                    throw new UsageException("--no-save and " + flag.getKey() + " contradict each other: --no-save trains without saving; drop one of them");
+                }
+            }
         }
 
         private static void checkAtLeastOneIfSet(String flag, Number value)

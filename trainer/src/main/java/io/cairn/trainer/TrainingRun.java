@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
+import io.cairn.core.checkpoint.CommittedSave;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.model.Model;
@@ -14,6 +15,7 @@ import io.cairn.trainer.inject.Checkpointers;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
@@ -34,35 +37,39 @@ final class TrainingRun
 {
     private final TrainConfig config;
     private final Console console;
-    private final CheckpointRepository repository;
-    private final Checkpointers checkpointers;
+    private final Provider<CheckpointRepository> repositories;
+    private final Provider<Checkpointers> checkpointerFactories;
+    private final Provider<Set<TrainingCallback>> callbacks;
     private final Dataset data;
 
+    // providers: with --no-save the store is never opened
     @Inject
-    TrainingRun(TrainConfig config, Console console, CheckpointRepository repository, Checkpointers checkpointers, Dataset data)
+    TrainingRun(TrainConfig config, Console console, Provider<CheckpointRepository> repositories, Provider<Checkpointers> checkpointerFactories,
+            Provider<Set<TrainingCallback>> callbacks, Dataset data)
     {
         this.config = requireNonNull(config, "config is null");
         this.console = requireNonNull(console, "console is null");
-        this.repository = requireNonNull(repository, "repository is null");
-        this.checkpointers = requireNonNull(checkpointers, "checkpointers is null");
+        this.repositories = requireNonNull(repositories, "repositories is null");
+        this.checkpointerFactories = requireNonNull(checkpointerFactories, "checkpointerFactories is null");
+        this.callbacks = requireNonNull(callbacks, "callbacks is null");
         this.data = requireNonNull(data, "data is null");
     }
 
     int run()
             throws IOException
     {
-        try (Model model = config.model().build(config.seed())) {
+        try (Model model = config.model().build(config.seed(), config.freeze().orElse(0))) {
+            if (config.noSave()) {
+                return trainWithoutSaving(model);
+            }
             Checkpointer checkpointer = open(model);
             FitResult result;
             try (checkpointer) {
-                FitOptions fit = FitOptions.of(config.epochs(), config.batchSize(), config.seed());
-                if (config.maxSteps().isPresent()) {
-                    fit = fit.withMaxSteps(config.maxSteps().getAsLong());
-                }
+                FitOptions fit = fitOptions();
                 if (checkpointer.resumeState().isPresent()) {
                     fit = fit.resumingFrom(checkpointer.resumeState().get());
                 }
-                result = fit(model, data, fit, checkpointers.callbacks(checkpointer));
+                result = fit(model, data, fit, checkpointerFactories.get().callbacks(checkpointer));
                 checkpointer.awaitPending();
             }
             report(checkpointer, result);
@@ -70,10 +77,57 @@ final class TrainingRun
         }
     }
 
+    /**
+     * {@code --no-save}: the program's callbacks (the progress bar) and no checkpointer, so no run
+     * is started and nothing is written to the store.
+     */
+    private int trainWithoutSaving(Model model)
+            throws IOException
+    {
+        console.err().println("Training without saving (--no-save): " + model.description() + ", " + data.description());
+        FitResult result = fit(model, data, fitOptions(), List.copyOf(callbacks.get()));
+        double stepsPerSecond = stepsPerSecond(result);
+        console.err().printf(Locale.ROOT, "Trained without saving: %d steps in %.2f s (%.0f steps/s)%n", result.stepsRun(), result.trainSeconds(), stepsPerSecond);
+        if (config.json()) {
+            JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
+                    null,
+                    null,
+                    null,
+                    result.finalState().step(),
+                    result.trainSeconds(),
+                    stepsPerSecond,
+                    new JsonDocuments.Stalls(0, 0, 0),
+                    new JsonDocuments.Timings(0, 0),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    result.metrics()));
+        }
+        return CairnCommand.OK;
+    }
+
+    private FitOptions fitOptions()
+    {
+        FitOptions fit = FitOptions.of(config.epochs(), config.batchSize(), config.seed());
+        if (config.maxSteps().isPresent()) {
+            fit = fit.withMaxSteps(config.maxSteps().getAsLong());
+        }
+        return fit;
+    }
+
     private Checkpointer open(Model model)
             throws IOException
     {
+        CheckpointRepository repository = repositories.get();
+        Checkpointers checkpointers = checkpointerFactories.get();
         String location = repository.store().location().toString();
+        if (config.initFrom().isPresent()) {
+            Manifest parent = config.initFrom().get().find(repository);
+            Checkpointer checkpointer = checkpointers.startRunFrom(model, parent);
+            console.err().println("Starting run " + checkpointer.run() + " from checkpoint " + Manifest.InitFrom.of(parent) + " (" + parent.kind() + ") in " + location
+                    + " (" + model.description() + ", " + data.description() + ")");
+            return checkpointer;
+        }
         if (!config.resume()) {
             Checkpointer checkpointer = checkpointers.startRun(model);
             console.err().println("Starting run " + checkpointer.run() + " in " + location + " (" + model.description() + ", " + data.description() + ")");
@@ -107,23 +161,33 @@ final class TrainingRun
         List<Long> saved = checkpointer.committedSteps();
         List<Long> retained = checkpointer.retainedSteps();
         List<Double> stalls = checkpointer.stallMillis();
-        double stepsPerSecond = result.trainSeconds() > 0 ? result.stepsRun() / result.trainSeconds() : 0;
-        console.err().printf(Locale.ROOT, "Run %s: %d steps in %.2f s (%.0f steps/s); saved %s; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
-                checkpointer.run(), result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
+        List<CommittedSave> saves = checkpointer.committedSaves();
+        double stepsPerSecond = stepsPerSecond(result);
+        List<Long> added = saves.stream().map(CommittedSave::bytesAdded).toList();
+        String from = checkpointer.initFrom().map(parent -> " (from " + parent + ")").orElse("");
+        console.err().printf(Locale.ROOT, "Run %s%s: %d steps in %.2f s (%.0f steps/s); saved %s, adding %s bytes; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
+                checkpointer.run(), from, result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, added, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
         if (config.json()) {
             List<Double> snapshots = checkpointer.snapshotMillis();
             JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
                     checkpointer.run(),
                     checkpointer.resumedFrom().map(Manifest::step).orElse(null),
+                    checkpointer.initFrom().map(Manifest.InitFrom::toString).orElse(null),
                     result.finalState().step(),
                     result.trainSeconds(),
                     stepsPerSecond,
                     new JsonDocuments.Stalls(percentile(stalls, 0.5), percentile(stalls, 0.95), stalls.size()),
                     new JsonDocuments.Timings(percentile(snapshots, 0.5), percentile(snapshots, 0.95)),
                     saved,
+                    saves.stream().map(save -> new JsonDocuments.SaveBytes(save.step(), save.bytes(), save.bytesAdded())).toList(),
                     retained,
                     result.metrics()));
         }
+    }
+
+    private static double stepsPerSecond(FitResult result)
+    {
+        return result.trainSeconds() > 0 ? result.stepsRun() / result.trainSeconds() : 0;
     }
 
     /**

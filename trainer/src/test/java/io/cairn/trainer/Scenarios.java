@@ -75,6 +75,41 @@ final class Scenarios
     }
 
     /**
+     * Run A trains {@code mlp:100,256,16,5} saving FULL every 50 steps in 4 KiB chunks; run B starts from
+     * A's newest checkpoint with the first dense layer frozen. B records A's checkpoint as its parent,
+     * and from its second save on each save adds at most 40 % of its bytes: the frozen layer and the
+     * graph are chunks the repository holds.
+     *
+     * @return B's {@code train --json}
+     */
+    static JsonNode fineTuneTheLatestCheckpointWithTheFirstLayerFrozen(String store)
+    {
+        String[] flags = {"--model", "mlp:100,256,16,5", "--mode", "full", "--save-every-steps", "50", "--chunk-size", "4KiB", "--json"};
+        CliRun a = cairn(concat(new String[] {"train", "--store", store}, flags));
+        assertThat(a.exitCode()).as(a.toString()).isZero();
+        assertThat(a.json().get("initFrom").isNull()).isTrue();
+        String parent = a.json().get("run").asText() + "@150";
+
+        CliRun b = cairn(concat(concat(new String[] {"train", "--store", store}, flags), "--init-from", "latest", "--freeze", "1"));
+        assertThat(b.exitCode()).as(b.toString()).isZero();
+        assertThat(b.err()).contains("from checkpoint " + parent).contains("first 1 layer frozen");
+        JsonNode summary = b.json();
+        assertThat(summary.get("run").asText()).isNotEqualTo(a.json().get("run").asText());
+        assertThat(summary.get("initFrom").asText()).isEqualTo(parent);
+        JsonNode saves = summary.get("bytesAdded");
+        assertThat(saves.findValues("step")).extracting(JsonNode::asLong).containsExactly(50L, 100L, 150L);
+        long firstBytesAdded = saves.get(0).get("bytesAdded").asLong();
+        for (int i = 1; i < saves.size(); i++) {
+            JsonNode save = saves.get(i);
+            assertThat(save.get("bytesAdded").asLong()).as(saves.toString()).isPositive().isLessThan(firstBytesAdded)
+                    .isLessThanOrEqualTo(save.get("bytes").asLong() * 40 / 100);
+        }
+        // the frozen layer's weights are A's: even B's first save adds less than it holds
+        assertThat(firstBytesAdded).as(saves.toString()).isLessThan(saves.get(0).get("bytes").asLong());
+        return summary;
+    }
+
+    /**
      * Exit 2 with one line from cairn, saying {@code expected}.
      */
     static void assertUsageError(CliRun run, String expected)

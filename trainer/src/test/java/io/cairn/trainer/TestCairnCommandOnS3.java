@@ -82,6 +82,12 @@ class TestCairnCommandOnS3
     }
 
     @Test
+    void fineTuneFromTheLatestCheckpointOnS3AddsFewBytesPerSave()
+    {
+        Scenarios.fineTuneTheLatestCheckpointWithTheFirstLayerFrozen(server.uri("ckpt", "lineage"));
+    }
+
+    @Test
     void everyCommandTakesTheS3SettingsAsStoreOptions()
     {
         // no settings in the URI: endpoint, path style and credentials come only from --store-option

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,6 +33,28 @@ class TestConverters
         assertThatThrownBy(() -> new Converters.SaveEvery().convert("0s"))
                 .isInstanceOf(Converters.InvalidValue.class)
                 .hasMessageStartingWith("--save-every must be a positive duration");
+    }
+
+    @Test
+    void keepIntervalsAreDurations()
+    {
+        assertThat(new Converters.KeepEvery().convert("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(new Converters.KeepEvery().convert("PT30M")).isEqualTo(Duration.ofMinutes(30));
+        assertThatThrownBy(() -> new Converters.KeepEvery().convert("hourly"))
+                .isInstanceOf(Converters.InvalidValue.class)
+                .hasMessageStartingWith("--keep-every");
+    }
+
+    @Test
+    void initFromIsLatestARunOrARunAtAStep()
+    {
+        assertThat(new Converters.InitFrom().convert("latest")).isEqualTo(new InitFromSpec(Optional.empty(), OptionalLong.empty()));
+        assertThat(new Converters.InitFrom().convert("r1")).isEqualTo(new InitFromSpec(Optional.of("r1"), OptionalLong.empty()));
+        assertThat(new Converters.InitFrom().convert("r1@150")).isEqualTo(new InitFromSpec(Optional.of("r1"), OptionalLong.of(150)));
+        assertThat(new Converters.InitFrom().convert("r1@150").toString()).isEqualTo("r1@150");
+        assertThat(new Converters.InitFrom().convert("latest").toString()).isEqualTo("latest");
+        assertThatThrownBy(() -> new Converters.InitFrom().convert("@150")).isInstanceOf(Converters.InvalidValue.class).hasMessageContaining("names no run");
+        assertThatThrownBy(() -> new Converters.InitFrom().convert("r1@-1")).isInstanceOf(Converters.InvalidValue.class).hasMessageStartingWith("--init-from r1@-1");
     }
 
     @Test

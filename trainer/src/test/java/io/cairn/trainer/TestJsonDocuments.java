@@ -94,11 +94,18 @@ class TestJsonDocuments
     void trainSummarisesTheRunItsStallsAndItsSaves()
             throws IOException
     {
-        JsonNode summary = json(new JsonDocuments.TrainSummary("r1", null, 160, 0.41, 390.2, new JsonDocuments.Stalls(0.6, 1.1, 3), new JsonDocuments.Timings(0.3, 0.9),
-                List.of(50L, 100L, 150L), List.of(100L, 150L), metrics()));
-        assertThat(fields(summary)).containsExactly("run", "resumedFrom", "steps", "trainSeconds", "stepsPerSecond", "saveStallMillis", "snapshotMillis",
-                "saved", "retained", "metrics");
+        JsonNode summary = json(new JsonDocuments.TrainSummary("r1", null, null, 160, 0.41, 390.2, new JsonDocuments.Stalls(0.6, 1.1, 3), new JsonDocuments.Timings(0.3, 0.9),
+                List.of(50L, 100L, 150L), List.of(new JsonDocuments.SaveBytes(50, 130000, 128000), new JsonDocuments.SaveBytes(100, 130000, 41000),
+                        new JsonDocuments.SaveBytes(150, 130000, 41000)), List.of(100L, 150L), metrics()));
+        assertThat(fields(summary)).containsExactly("run", "resumedFrom", "initFrom", "steps", "trainSeconds", "stepsPerSecond", "saveStallMillis", "snapshotMillis",
+                "saved", "bytesAdded", "retained", "metrics");
         assertThat(summary.get("resumedFrom").isNull()).isTrue();
+        assertThat(summary.get("initFrom").isNull()).isTrue();
+        assertThat(summary.get("bytesAdded")).hasSize(3);
+        assertThat(fields(summary.get("bytesAdded").get(1))).containsExactly("step", "bytes", "bytesAdded");
+        assertThat(summary.get("bytesAdded").get(1).get("step").asLong()).isEqualTo(100);
+        assertThat(summary.get("bytesAdded").get(1).get("bytes").isIntegralNumber()).isTrue();
+        assertThat(summary.get("bytesAdded").get(1).get("bytesAdded").asLong()).isEqualTo(41000);
         assertThat(summary.get("steps").isIntegralNumber()).isTrue();
         assertThat(summary.get("trainSeconds").isDouble()).isTrue();
         assertThat(summary.get("stepsPerSecond").isDouble()).isTrue();
@@ -109,9 +116,15 @@ class TestJsonDocuments
         assertThat(summary.get("retained").toString()).isEqualTo("[100,150]");
         assertThat(fields(summary.get("metrics"))).containsExactly("accuracy", "loss");
 
-        JsonNode resumed = json(new JsonDocuments.TrainSummary("r1", 70L, 160, 0.41, 390.2, new JsonDocuments.Stalls(0, 0, 0), new JsonDocuments.Timings(0, 0),
-                List.of(), List.of(), Map.of()));
+        JsonNode resumed = json(new JsonDocuments.TrainSummary("r2", 70L, "r1@150", 160, 0.41, 390.2, new JsonDocuments.Stalls(0, 0, 0), new JsonDocuments.Timings(0, 0),
+                List.of(), List.of(), List.of(), Map.of()));
         assertThat(resumed.get("resumedFrom").asLong()).isEqualTo(70);
+        assertThat(resumed.get("initFrom").asText()).isEqualTo("r1@150");
+        assertThat(resumed.get("bytesAdded").toString()).isEqualTo("[]");
+
+        JsonNode notSaved = json(new JsonDocuments.TrainSummary(null, null, null, 160, 0.41, 390.2, new JsonDocuments.Stalls(0, 0, 0), new JsonDocuments.Timings(0, 0),
+                List.of(), List.of(), List.of(), Map.of()));
+        assertThat(notSaved.get("run").isNull()).isTrue();
     }
 
     @Test

@@ -45,6 +45,7 @@ class TestTrainConfig
                 .saveBest(new MonitorSpec("accuracy", MetricMode.MAX))
                 .keepLast(3)
                 .keepEverySteps(100L)
+                .keepEvery(Duration.ofHours(1))
                 .keepBest(1)
                 .sync(true)
                 .saveOnFinish(true)
@@ -59,6 +60,7 @@ class TestTrainConfig
         assertThat(config.saveEveryEpochs()).isEqualTo(OptionalInt.of(2));
         assertThat(config.keepLast()).isEqualTo(OptionalInt.of(3));
         assertThat(config.keepEverySteps()).isEqualTo(OptionalLong.of(100));
+        assertThat(config.keepEvery()).contains(Duration.ofHours(1));
         assertThat(config.keepBest()).isEqualTo(OptionalInt.of(1));
         assertThat(config.keepBestMonitor()).isEqualTo(new MonitorSpec("accuracy", MetricMode.MAX));
         assertThat(config.sync()).isTrue();
@@ -76,12 +78,17 @@ class TestTrainConfig
         assertThatThrownBy(() -> seed().batchSize(-1).build()).isInstanceOf(UsageException.class).hasMessage("--batch must be at least 1, got -1");
         assertThatThrownBy(() -> seed().keepLast(0).build()).isInstanceOf(UsageException.class).hasMessage("--keep-last must be at least 1, got 0");
         assertThatThrownBy(() -> seed().keepEverySteps(0L).build()).hasMessageStartingWith("--keep-every-steps");
+        assertThatThrownBy(() -> seed().keepEvery(Duration.ZERO).build()).isInstanceOf(UsageException.class).hasMessage("--keep-every must be positive, got PT0S");
         assertThatThrownBy(() -> seed().keepBest(0).build()).hasMessageStartingWith("--keep-best");
         assertThatThrownBy(() -> seed().saveEverySteps(0L).build()).hasMessageStartingWith("--save-every-steps");
         assertThatThrownBy(() -> seed().saveEveryEpochs(0).build()).hasMessageStartingWith("--save-every-epochs");
         assertThatThrownBy(() -> seed().maxSteps(0L).build()).hasMessageStartingWith("--max-steps");
         assertThatThrownBy(() -> seed().uploadThreads(65).build()).isInstanceOf(UsageException.class).hasMessage("--upload-threads must be from 1 to 64, got 65");
         assertThatThrownBy(() -> seed().run("r1").build()).isInstanceOf(UsageException.class).hasMessageContaining("--run").hasMessageContaining("--resume");
+        assertThatThrownBy(() -> seed().noSave(true).saveEveryEpochs(1).build()).isInstanceOf(UsageException.class).hasMessageStartingWith("--no-save and --save-every-epochs ");
+        assertThatThrownBy(() -> seed().noSave(true).saveBest(new MonitorSpec("loss", MetricMode.MIN)).build()).hasMessageStartingWith("--no-save and --save-best ");
+        assertThatThrownBy(() -> seed().noSave(true).keepBest(1).build()).hasMessageStartingWith("--no-save and --keep-best ");
+        assertThat(seed().noSave(true).build().noSave()).isTrue();
     }
 
     @Test

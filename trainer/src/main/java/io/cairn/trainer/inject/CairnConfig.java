@@ -65,6 +65,7 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>{@code cairn.save-on-finish}</td><td>{@code CAIRN_SAVE_ON_FINISH}</td><td>{@link Builder#saveOnFinish}</td><td>false</td></tr>
  * <tr><td>{@code cairn.keep-last}</td><td>{@code CAIRN_KEEP_LAST}</td><td>{@link Builder#keepLast}</td><td>keep all</td></tr>
  * <tr><td>{@code cairn.keep-every-steps}</td><td>{@code CAIRN_KEEP_EVERY_STEPS}</td><td>{@link Builder#keepEverySteps}</td><td>keep all</td></tr>
+ * <tr><td>{@code cairn.keep-every}</td><td>{@code CAIRN_KEEP_EVERY}</td><td>{@link Builder#keepEvery}</td><td>keep all</td></tr>
  * <tr><td>{@code cairn.keep-best}</td><td>{@code CAIRN_KEEP_BEST}</td><td>{@link Builder#keepBest}</td><td>keep all</td></tr>
  * <tr><td>{@code cairn.sync}</td><td>{@code CAIRN_SYNC}</td><td>{@link Builder#sync}</td><td>false</td></tr>
  * <tr><td>{@code cairn.max-in-flight}</td><td>{@code CAIRN_MAX_IN_FLIGHT}</td><td>{@link Builder#maxInFlight}</td><td>4</td></tr>
@@ -100,6 +101,7 @@ public final class CairnConfig
     private final boolean saveOnFinish;
     private final OptionalInt keepLast;
     private final OptionalLong keepEverySteps;
+    private final Optional<Duration> keepEvery;
     private final OptionalInt keepBest;
     private final boolean sync;
     private final int maxInFlight;
@@ -121,6 +123,7 @@ public final class CairnConfig
         this.saveOnFinish = values.saveOnFinish;
         this.keepLast = values.keepLast == null ? OptionalInt.empty() : OptionalInt.of(values.keepLast);
         this.keepEverySteps = values.keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(values.keepEverySteps);
+        this.keepEvery = Optional.ofNullable(values.keepEvery);
         this.keepBest = values.keepBest == null ? OptionalInt.empty() : OptionalInt.of(values.keepBest);
         this.sync = values.sync;
         this.maxInFlight = values.maxInFlight;
@@ -219,6 +222,15 @@ public final class CairnConfig
         return keepEverySteps;
     }
 
+    /**
+     * Keep one checkpoint per interval of wall time ({@code tf.train.CheckpointManager}'s
+     * {@code keep_checkpoint_every_n_hours}).
+     */
+    public Optional<Duration> keepEvery()
+    {
+        return keepEvery;
+    }
+
     public OptionalInt keepBest()
     {
         return keepBest;
@@ -274,6 +286,7 @@ public final class CairnConfig
         text.add("saveOnFinish=" + saveOnFinish);
         keepLast.ifPresent(count -> text.add("keepLast=" + count));
         keepEverySteps.ifPresent(steps -> text.add("keepEverySteps=" + steps));
+        keepEvery.ifPresent(interval -> text.add("keepEvery=" + interval));
         keepBest.ifPresent(count -> text.add("keepBest=" + count));
         text.add("sync=" + sync);
         text.add("maxInFlight=" + maxInFlight);
@@ -346,6 +359,7 @@ public final class CairnConfig
         private Boolean saveOnFinish;
         private Integer keepLast;
         private Long keepEverySteps;
+        private Duration keepEvery;
         private Integer keepBest;
         private Boolean sync;
         private Integer maxInFlight;
@@ -532,6 +546,16 @@ public final class CairnConfig
         }
 
         /**
+         * {@code cairn.keep-every}: keep one checkpoint per interval of wall time: the first, then each
+         * one created at least the interval after the last one kept.
+         */
+        public Builder keepEvery(Duration interval)
+        {
+            this.keepEvery = requireNonNull(interval, "interval is null");
+            return this;
+        }
+
+        /**
          * {@code cairn.keep-best}: keep the N best checkpoints by the save-best metric, else by loss.
          */
         public Builder keepBest(int count)
@@ -617,6 +641,7 @@ public final class CairnConfig
         SAVE_ON_FINISH("save-on-finish"),
         KEEP_LAST("keep-last"),
         KEEP_EVERY_STEPS("keep-every-steps"),
+        KEEP_EVERY("keep-every"),
         KEEP_BEST("keep-best"),
         SYNC("sync"),
         MAX_IN_FLIGHT("max-in-flight"),
@@ -689,6 +714,7 @@ public final class CairnConfig
         private final boolean saveOnFinish;
         private final Integer keepLast;
         private final Long keepEverySteps;
+        private final Duration keepEvery;
         private final Integer keepBest;
         private final boolean sync;
         private final int maxInFlight;
@@ -716,6 +742,7 @@ public final class CairnConfig
             this.saveOnFinish = value(Key.SAVE_ON_FINISH, "saveOnFinish", builder.saveOnFinish, SettingValues::bool, (name, value) -> {}, false);
             this.keepLast = value(Key.KEEP_LAST, "keepLast", builder.keepLast, Resolver::intCount, Resolver::checkAtLeastOne);
             this.keepEverySteps = value(Key.KEEP_EVERY_STEPS, "keepEverySteps", builder.keepEverySteps, Resolver::count, Resolver::checkAtLeastOne);
+            this.keepEvery = value(Key.KEEP_EVERY, "keepEvery", builder.keepEvery, SettingValues::duration, Resolver::checkPositive);
             this.keepBest = value(Key.KEEP_BEST, "keepBest", builder.keepBest, Resolver::intCount, Resolver::checkAtLeastOne);
             this.sync = value(Key.SYNC, "sync", builder.sync, SettingValues::bool, (name, value) -> {}, false);
             this.maxInFlight = value(Key.MAX_IN_FLIGHT, "maxInFlight", builder.maxInFlight, Resolver::intCount, Resolver::checkAtLeastOne, defaults.maxInFlight());

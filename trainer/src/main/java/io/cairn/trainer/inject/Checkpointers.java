@@ -4,6 +4,7 @@ import io.cairn.core.checkpoint.CheckpointCallback;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
 import io.cairn.core.checkpoint.CheckpointerOptions;
+import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.checkpoint.SavePolicy;
 import io.cairn.core.model.Model;
@@ -63,6 +64,20 @@ public final class Checkpointers
             throws IOException
     {
         return Checkpointer.startRun(repository, requireNonNull(model, "model is null"), options);
+    }
+
+    /**
+     * Starts a new run from another checkpoint's weights, as fine-tuning does: restores the parent's
+     * weights into the initialized model and records the parent in every checkpoint of the run. See
+     * {@link Checkpointer#startRunFrom}.
+     *
+     * @throws io.cairn.core.checkpoint.ModelMismatchException naming a weight the model does not have,
+     * or has in another shape
+     */
+    public Checkpointer startRunFrom(Model model, Manifest parent)
+            throws IOException
+    {
+        return Checkpointer.startRunFrom(repository, requireNonNull(model, "model is null"), options, requireNonNull(parent, "parent is null"));
     }
 
     /**

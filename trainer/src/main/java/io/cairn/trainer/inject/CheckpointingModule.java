@@ -63,6 +63,7 @@ final class CheckpointingModule
         List<RetentionPolicy> rules = new ArrayList<>();
         config.keepLast().ifPresent(count -> rules.add(RetentionPolicy.keepLast(count)));
         config.keepEverySteps().ifPresent(steps -> rules.add(RetentionPolicy.keepEverySteps(steps)));
+        config.keepEvery().ifPresent(interval -> rules.add(RetentionPolicy.keepEvery(interval)));
         config.keepBest().ifPresent(count -> rules.add(RetentionPolicy.keepBest(count, config.keepBestMonitor().metric(), config.keepBestMonitor().mode())));
         return RetentionPolicy.union(rules);
     }

@@ -23,38 +23,52 @@ public final class JsonDocuments
     /**
      * {@code cairn train --json}, on stdout when training ends.
      *
+     * @param run the run trained, null with {@code --no-save}, which starts none
      * @param resumedFrom the step resumed from, null for a new run
+     * @param initFrom the checkpoint ({@code run@step}) whose weights the run started from, null if none
      * @param steps the global step training ended at
      * @param trainSeconds the wall time of the training loop alone
      * @param saveStallMillis how long the training thread was blocked per save
      * @param snapshotMillis the part of each stall that was the memory copy itself
      * @param saved the steps this process committed
+     * @param bytesAdded for each of them, its logical bytes and the new bytes it put in the store
      * @param retained the run's steps retention kept
      */
     public record TrainSummary(
             String run,
             Long resumedFrom,
+            String initFrom,
             long steps,
             double trainSeconds,
             double stepsPerSecond,
             Stalls saveStallMillis,
             Timings snapshotMillis,
             List<Long> saved,
+            List<SaveBytes> bytesAdded,
             List<Long> retained,
             Map<String, Double> metrics)
     {
         public TrainSummary
         {
-            requireNonNull(run, "run is null");
             requireNonNull(saveStallMillis, "saveStallMillis is null");
             requireNonNull(snapshotMillis, "snapshotMillis is null");
             saved = List.copyOf(saved);
+            bytesAdded = List.copyOf(bytesAdded);
             retained = List.copyOf(retained);
             metrics = ordered(metrics);
         }
     }
 
     public record Stalls(double median, double p95, int count) {}
+
+    /**
+     * One committed save of {@code train --json}.
+     *
+     * @param bytes the logical size of its files
+     * @param bytesAdded the bytes it put in the store: its new chunks and its manifest; chunks the
+     * repository already held (an unchanged graph, frozen layers) cost nothing
+     */
+    public record SaveBytes(long step, long bytes, long bytesAdded) {}
 
     public record Timings(double median, double p95) {}
 

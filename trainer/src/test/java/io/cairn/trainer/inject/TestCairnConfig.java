@@ -113,6 +113,7 @@ class TestCairnConfig
                 Map.entry("CAIRN_SAVE_ON_FINISH", "yes"),
                 Map.entry("CAIRN_KEEP_LAST", "3"),
                 Map.entry("CAIRN_KEEP_EVERY_STEPS", "100"),
+                Map.entry("CAIRN_KEEP_EVERY", "1h"),
                 Map.entry("CAIRN_KEEP_BEST", "1"),
                 Map.entry("CAIRN_SYNC", "1"),
                 Map.entry("CAIRN_MAX_IN_FLIGHT", "2"),
@@ -132,6 +133,7 @@ class TestCairnConfig
         assertThat(config.saveOnFinish()).isTrue();
         assertThat(config.keepLast()).isEqualTo(OptionalInt.of(3));
         assertThat(config.keepEverySteps()).isEqualTo(OptionalLong.of(100));
+        assertThat(config.keepEvery()).contains(Duration.ofHours(1));
         assertThat(config.keepBest()).isEqualTo(OptionalInt.of(1));
         assertThat(config.sync()).isTrue();
         assertThat(config.maxInFlight()).isEqualTo(2);
