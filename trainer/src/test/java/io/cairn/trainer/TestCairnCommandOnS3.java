@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -73,6 +74,13 @@ class TestCairnCommandOnS3
                 .allMatch(key -> key.matches("run1/runs/[^/]+/checkpoints/\\d{20}\\.json"))
                 .hasSize(2);
         assertThat(keys).noneMatch(key -> key.contains(".cairn-probe"));
+    }
+
+    @Test
+    void runsOnS3ShowEachRunsParentBytesAndLiveWriter()
+            throws IOException
+    {
+        Scenarios.assertRunsShowLineageBytesAndWriters(server.uri("ckpt", "runs"));
     }
 
     @Test
