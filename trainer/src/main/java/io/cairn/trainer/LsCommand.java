@@ -71,7 +71,7 @@ final class LsCommand
                     }
                 }
                 for (Manifest manifest : run.getValue()) {
-                    err.printf(Locale.ROOT, "%-26s %10d %6d %-8s %-24s %12d  %s%n", manifest.run(), manifest.step(), manifest.epoch(), manifest.kind(),
+                    err.printf(Locale.ROOT, "%-26s %10d %6d %-8s %-24s %12d  %s%n", manifest.run(), manifest.step(), Epochs.takenIn(manifest), manifest.kind(),
                             manifest.createdAt(), manifest.bytes(), manifest.metrics());
                 }
             }
