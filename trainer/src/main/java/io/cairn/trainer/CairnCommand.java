@@ -35,6 +35,7 @@ import java.nio.file.NoSuchFileException;
         subcommands = {
                 TrainCommand.class,
                 LsCommand.class,
+                RunsCommand.class,
                 InspectCommand.class,
                 VerifyCommand.class,
                 ExportCommand.class,
@@ -54,7 +55,7 @@ public final class CairnCommand
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of train, ls, inspect, verify, export, gc, bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of train, ls, runs, inspect, verify, export, gc, bench");
     }
 
     /**

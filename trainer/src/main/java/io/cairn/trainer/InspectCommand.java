@@ -46,7 +46,8 @@ final class InspectCommand
                 return CairnCommand.OK;
             }
             PrintStream err = console.err();
-            err.printf(Locale.ROOT, "Run %s step %d (epoch %d), %s, created %s, %d bytes%n", manifest.run(), manifest.step(), manifest.epoch(), manifest.kind(), manifest.createdAt(), manifest.bytes());
+            err.printf(Locale.ROOT, "Run %s step %d (epoch %d), %s, created %s, %d bytes%n", manifest.run(), manifest.step(), Epochs.takenIn(manifest), manifest.kind(), manifest.createdAt(), manifest.bytes());
+            manifest.initFromIfPresent().ifPresent(parent -> err.println("Fine-tuned from: " + parent + " (the run started from that checkpoint's weights)"));
             err.println("Model: " + manifest.model().description() + " (signature " + manifest.model().signature().substring(0, 12) + ")");
             err.println("Metrics: " + manifest.metrics());
             err.println("Files:");

@@ -8,8 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the committed checkpoints, by run then step.")
@@ -20,6 +25,9 @@ final class LsCommand
 
     @Mixin
     RepositoryOptions repository;
+
+    @Option(names = "--all-runs", description = "Every run's checkpoints, each run under a line of its own (the default lists every run's too, in one table).")
+    boolean allRuns;
 
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
@@ -33,6 +41,9 @@ final class LsCommand
     public Integer call()
             throws Exception
     {
+        if (allRuns && repository.run != null) {
+            throw new UsageException("--all-runs lists every run; leave out --run " + repository.run + ", or --all-runs to list one run");
+        }
         try (Wiring wiring = repository.wire()) {
             CheckpointRepository opened = wiring.repository();
             List<Manifest> checkpoints = repository.checkpoints(opened);
@@ -40,13 +51,41 @@ final class LsCommand
                 JsonPrinter.print(console.out(), JsonDocuments.Listing.of(opened.store().location().toString(), checkpoints));
                 return CairnCommand.OK;
             }
-            console.err().printf(Locale.ROOT, "%-26s %10s %6s %-8s %-24s %12s  %s%n", "RUN", "STEP", "EPOCH", "KIND", "CREATED", "BYTES", "METRICS");
-            for (Manifest manifest : checkpoints) {
-                console.err().printf(Locale.ROOT, "%-26s %10d %6d %-8s %-24s %12d  %s%n", manifest.run(), manifest.step(), manifest.epoch(), manifest.kind(),
-                        manifest.createdAt(), manifest.bytes(), manifest.metrics());
+            PrintStream err = console.err();
+            Map<String, List<Manifest>> byRun = new LinkedHashMap<>();
+            if (allRuns) {
+                // a run with no checkpoint yet (its first save in flight) is listed too
+                opened.runs().forEach(run -> byRun.put(run, new ArrayList<>()));
             }
-            console.err().println(checkpoints.size() + " checkpoint(s) in " + opened.store().location());
+            checkpoints.forEach(manifest -> byRun.computeIfAbsent(manifest.run(), run -> new ArrayList<>()).add(manifest));
+            if (!allRuns) {
+                header(err);
+            }
+            for (Map.Entry<String, List<Manifest>> run : byRun.entrySet()) {
+                Optional<Manifest.InitFrom> parent = run.getValue().stream().reduce((first, second) -> second).flatMap(Manifest::initFromIfPresent);
+                if (allRuns) {
+                    err.println();
+                    err.println("Run " + run.getKey() + parent.map(from -> ", fine-tuned from " + from).orElse("") + ": " + run.getValue().size() + " checkpoint(s)");
+                    if (!run.getValue().isEmpty()) {
+                        header(err);
+                    }
+                }
+                for (Manifest manifest : run.getValue()) {
+                    err.printf(Locale.ROOT, "%-26s %10d %6d %-8s %-24s %12d  %s%n", manifest.run(), manifest.step(), Epochs.takenIn(manifest), manifest.kind(),
+                            manifest.createdAt(), manifest.bytes(), manifest.metrics());
+                }
+            }
+            if (!allRuns) {
+                byRun.forEach((run, manifests) -> manifests.stream().reduce((first, second) -> second).flatMap(Manifest::initFromIfPresent)
+                        .ifPresent(parent -> err.println("Run " + run + " was fine-tuned from " + parent)));
+            }
+            err.println(checkpoints.size() + " checkpoint(s) of " + byRun.size() + " run(s) in " + opened.store().location());
             return CairnCommand.OK;
         }
+    }
+
+    private static void header(PrintStream err)
+    {
+        err.printf(Locale.ROOT, "%-26s %10s %6s %-8s %-24s %12s  %s%n", "RUN", "STEP", "EPOCH", "KIND", "CREATED", "BYTES", "METRICS");
     }
 }

@@ -1,8 +1,23 @@
 package io.cairn.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.Checkpointer;
+import io.cairn.core.checkpoint.CheckpointerOptions;
+import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.model.Model;
+import io.cairn.core.model.Sequential;
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.CheckpointStores;
+import io.cairn.core.train.TrainerState;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.cairn.trainer.CliRun.cairn;
@@ -32,6 +47,110 @@ final class Scenarios
         JsonNode checkpoints = ls.json().get("checkpoints");
         assertThat(checkpoints.findValues("step")).extracting(JsonNode::asLong).containsExactly(100L, 150L);
         return checkpoints;
+    }
+
+    /**
+     * Runs A and C are the seed run keeping steps 100 and 150, twice: the same flags write the same
+     * variable files, so they share those chunks. Run B is fine-tuned from A@150 through the Java API and
+     * saves FULL at step 10. {@code runs} shows B's parent, each run's newest step and kinds, the bytes of
+     * the chunks each references and of those only it references (counted here from the stored chunks
+     * themselves), and B's live writer while B's checkpointer holds its lease.
+     *
+     * @return the ids of A, C and B, as {@code runs} lists them
+     */
+    static List<String> assertRunsShowLineageBytesAndWriters(String store)
+            throws IOException
+    {
+        trainSeedKeepingTheLastTwo(store);
+        CliRun again = cairn(concat(concat(new String[] {"train", "--store", store}, SEED_FLAGS), "--save-every-steps", "50", "--mode", "full", "--keep-last", "2", "--json"));
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        String twin = again.json().get("run").asText();
+        String parent;
+        String child;
+        JsonNode whileWriting;
+        try (CheckpointRepository repository = CheckpointRepository.open(CheckpointStores.discover().open(store));
+                Model model = Sequential.mlp(100, 10, 5).seed(42).build()) {
+            model.initialize();
+            Manifest latest = repository.checkpoints().get(1);
+            parent = latest.run();
+            try (Checkpointer checkpointer = Checkpointer.startRunFrom(repository, model, CheckpointerOptions.defaults(), latest)) {
+                checkpointer.save(SaveKind.FULL, TrainerState.at(10, 0, 10), Map.of("loss", 1.5));
+                checkpointer.awaitPending();
+                child = checkpointer.run();
+                CliRun runs = cairn("runs", "--store", store, "--json");
+                assertThat(runs.exitCode()).as(runs.toString()).isZero();
+                whileWriting = runs.json();
+            }
+        }
+        JsonNode writer = whileWriting.get("runs").get(2).get("writer");
+        assertThat(writer.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(writer.get("host").asText()).isNotBlank();
+        assertThat(whileWriting.get("runs").get(0).get("writer").isNull()).isTrue();
+
+        CliRun runs = cairn("runs", "--store", store, "--json");
+        assertThat(runs.exitCode()).as(runs.toString()).isZero();
+        JsonNode listing = runs.json().get("runs");
+        assertThat(listing.findValues("run")).extracting(JsonNode::asText).containsExactly(parent, twin, child);
+        JsonNode a = listing.get(0);
+        JsonNode b = listing.get(2);
+        assertThat(fieldNames(a)).containsExactly("run", "startedAt", "parent", "newestStep", "checkpoints", "kinds", "bytesReferenced", "bytesUnique", "writer");
+        assertThat(a.get("parent").isNull()).isTrue();
+        assertThat(a.get("newestStep").asLong()).isEqualTo(150);
+        assertThat(a.get("checkpoints").asInt()).isEqualTo(2);
+        assertThat(a.get("kinds").toString()).isEqualTo("[\"FULL\"]");
+        // run ids start with their start time, to the millisecond
+        assertThat(a.get("startedAt").asText().replaceAll("[-:.]", "")).startsWith(parent.substring(0, 15));
+        assertThat(b.get("parent").asText()).isEqualTo(parent + "@150");
+        assertThat(b.get("newestStep").asLong()).isEqualTo(10);
+        assertThat(b.get("checkpoints").asInt()).isEqualTo(1);
+        assertThat(b.get("writer").isNull()).as("released at close").isTrue();
+
+        Map<String, Map<String, Long>> stored = storedChunkSizes(store);
+        for (JsonNode run : listing) {
+            Map<String, Long> mine = stored.get(run.get("run").asText());
+            Map<String, Long> others = new HashMap<>();
+            stored.entrySet().stream().filter(entry -> !entry.getKey().equals(run.get("run").asText())).forEach(entry -> others.putAll(entry.getValue()));
+            assertThat(run.get("bytesReferenced").asLong()).as(run.toString()).isEqualTo(mine.values().stream().mapToLong(Long::longValue).sum());
+            assertThat(run.get("bytesUnique").asLong()).as(run.toString())
+                    .isEqualTo(mine.entrySet().stream().filter(chunk -> !others.containsKey(chunk.getKey())).mapToLong(Map.Entry::getValue).sum());
+        }
+        // the same flags give the same variable files: A and C share those chunks
+        assertThat(a.get("bytesUnique").asLong()).isLessThan(a.get("bytesReferenced").asLong());
+        assertThat(listing.get(1).get("bytesUnique").asLong()).isLessThan(listing.get(1).get("bytesReferenced").asLong());
+        assertThat(b.get("bytesUnique").asLong()).isPositive();
+
+        CliRun human = cairn("runs", "--store", store);
+        assertThat(human.exitCode()).as(human.toString()).isZero();
+        assertThat(human.err()).contains(parent + "@150").contains("3 run(s) in");
+        return List.of(parent, twin, child);
+    }
+
+    /**
+     * Each run's chunks with their sizes as the store holds them: read back, not derived.
+     */
+    private static Map<String, Map<String, Long>> storedChunkSizes(String store)
+            throws IOException
+    {
+        Map<String, Map<String, Long>> sizes = new LinkedHashMap<>();
+        try (CheckpointStore opened = CheckpointStores.discover().open(store);
+                CheckpointRepository repository = CheckpointRepository.open(CheckpointStores.discover().open(store))) {
+            for (Manifest manifest : repository.checkpoints()) {
+                for (Manifest.FileEntry file : manifest.files()) {
+                    for (String chunk : file.chunks()) {
+                        sizes.computeIfAbsent(manifest.run(), run -> new HashMap<>())
+                                .put(chunk, (long) opened.readAllBytes("chunks/" + chunk.substring(0, 2) + "/" + chunk).length);
+                    }
+                }
+            }
+        }
+        return sizes;
+    }
+
+    static List<String> fieldNames(JsonNode node)
+    {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /**

@@ -181,7 +181,7 @@ class TestCairnCommand
     @Test
     void everyCommandThatOpensAStoreTakesStoreOptions()
     {
-        for (String command : List.of("train", "ls", "inspect", "verify", "export", "gc", "bench")) {
+        for (String command : List.of("train", "ls", "runs", "inspect", "verify", "export", "gc", "bench")) {
             CliRun help = cairn(command, "--help");
             assertThat(help.exitCode()).as(help.toString()).isZero();
             assertThat(help.out()).as(command).contains("--store-option=KEY=VALUE");

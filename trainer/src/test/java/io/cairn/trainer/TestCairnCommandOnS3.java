@@ -13,6 +13,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -73,6 +75,44 @@ class TestCairnCommandOnS3
                 .allMatch(key -> key.matches("run1/runs/[^/]+/checkpoints/\\d{20}\\.json"))
                 .hasSize(2);
         assertThat(keys).noneMatch(key -> key.contains(".cairn-probe"));
+    }
+
+    @Test
+    void runsOnS3ShowEachRunsParentBytesAndLiveWriter()
+            throws IOException
+    {
+        Scenarios.assertRunsShowLineageBytesAndWriters(server.uri("ckpt", "runs"));
+    }
+
+    @Test
+    void exportToAServingBaseOnS3WritesVersionsOneAndTwoThatLoad()
+            throws IOException
+    {
+        String store = server.uri("ckpt", "serving-source");
+        Scenarios.trainSeedKeepingTheLastTwo(store);
+        String base = server.uri("ckpt", "serving");
+        for (int i = 0; i < 2; i++) {
+            CliRun export = cairn("export", "--store", store, "--latest", "--serving-base", base);
+            assertThat(export.exitCode()).as(export.toString()).isZero();
+            assertThat(export.err()).contains("as version " + (i + 1) + " to s3://ckpt/serving/" + (i + 1) + "/");
+        }
+        List<String> keys = listWithPlainClient("ckpt", "serving/");
+        assertThat(keys).containsExactlyInAnyOrder(
+                "serving/1/saved_model.pb", "serving/1/variables/variables.data-00000-of-00001", "serving/1/variables/variables.index",
+                "serving/2/saved_model.pb", "serving/2/variables/variables.data-00000-of-00001", "serving/2/variables/variables.index");
+        CliRun existing = cairn("export", "--store", store, "--latest", "--serving-base", base, "--version", "2");
+        assertUsageError(existing, "Version 2 already exists");
+
+        // what TF Serving would fetch loads in TensorFlow
+        Path version = temp.resolve("2");
+        try (S3Client client = plainClient()) {
+            for (String key : keys.stream().filter(key -> key.startsWith("serving/2/")).toList()) {
+                Path file = version.resolve(key.substring("serving/2/".length()));
+                Files.createDirectories(file.getParent());
+                client.getObject(request -> request.bucket("ckpt").key(key), file);
+            }
+        }
+        TestCairnCommandExport.assertServes(version);
     }
 
     @Test
@@ -149,14 +189,19 @@ class TestCairnCommandOnS3
 
     private static List<String> listWithPlainClient(String bucket, String prefix)
     {
-        try (S3Client client = S3Client.builder()
+        try (S3Client client = plainClient()) {
+            return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).toList();
+        }
+    }
+
+    private static S3Client plainClient()
+    {
+        return S3Client.builder()
                 .endpointOverride(server.endpoint())
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build()) {
-            return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).toList();
-        }
+                .build();
     }
 }

@@ -91,6 +91,48 @@ class TestJsonDocuments
     }
 
     @Test
+    void lsAndInspectAddInitFromAfterTheMetricsOnlyForAFineTunedRun()
+            throws IOException
+    {
+        Manifest plain = manifest(SaveKind.FULL, 100, state(100));
+        Manifest fineTuned = new Manifest(plain.formatVersion(), plain.run(), plain.step(), plain.epoch(), plain.kind(), plain.createdAt(), plain.metrics(), plain.model(),
+                plain.chunkSize(), plain.files(), plain.variables(), plain.trainerState(), new Manifest.InitFrom("20261128T010203004Z-abcdef", 150));
+        JsonNode listing = json(JsonDocuments.Listing.of("file:///tmp/ckpt/", List.of(plain, fineTuned)));
+        assertThat(fields(listing.get("checkpoints").get(0))).containsExactlyElementsOf(SUMMARY_FIELDS);
+        List<String> withParent = new ArrayList<>(SUMMARY_FIELDS);
+        withParent.add("initFrom");
+        assertThat(fields(listing.get("checkpoints").get(1))).containsExactlyElementsOf(withParent);
+        assertThat(listing.get("checkpoints").get(1).get("initFrom").toString()).isEqualTo("{\"run\":\"20261128T010203004Z-abcdef\",\"step\":150}");
+
+        JsonNode details = json(JsonDocuments.CheckpointDetails.of(fineTuned));
+        assertThat(fields(details).subList(0, withParent.size() + 1)).containsExactlyElementsOf(concat(withParent, "model"));
+        assertThat(fields(json(JsonDocuments.CheckpointDetails.of(plain)))).doesNotContain("initFrom");
+    }
+
+    @Test
+    void runsListsEachRunWithNullsWhereThereIsNothingToShow()
+            throws IOException
+    {
+        JsonNode listing = json(new JsonDocuments.RunsListing("file:///tmp/ckpt/", List.of(
+                new JsonDocuments.RunSummary("r1", "2026-11-29T04:03:23.418Z", null, 150L, 3, List.of("FULL", "STATE"), 40960, 28672, null),
+                new JsonDocuments.RunSummary("r2", null, "r1@150", null, 0, List.of(), 0, 0, new JsonDocuments.WriterDocument("host-a", 4242)))));
+        assertThat(fields(listing)).containsExactly("store", "runs");
+        JsonNode first = listing.get("runs").get(0);
+        assertThat(fields(first)).containsExactly("run", "startedAt", "parent", "newestStep", "checkpoints", "kinds", "bytesReferenced", "bytesUnique", "writer");
+        assertThat(first.get("parent").isNull()).isTrue();
+        assertThat(first.get("newestStep").isIntegralNumber()).isTrue();
+        assertThat(first.get("checkpoints").isInt()).isTrue();
+        assertThat(first.get("kinds").toString()).isEqualTo("[\"FULL\",\"STATE\"]");
+        assertThat(first.get("bytesUnique").isIntegralNumber()).isTrue();
+        assertThat(first.get("writer").isNull()).isTrue();
+        JsonNode second = listing.get("runs").get(1);
+        assertThat(second.get("startedAt").isNull()).isTrue();
+        assertThat(second.get("parent").asText()).isEqualTo("r1@150");
+        assertThat(second.get("newestStep").isNull()).isTrue();
+        assertThat(second.get("writer").toString()).isEqualTo("{\"host\":\"host-a\",\"pid\":4242}");
+    }
+
+    @Test
     void trainSummarisesTheRunItsStallsAndItsSaves()
             throws IOException
     {
@@ -184,6 +226,13 @@ class TestJsonDocuments
             throws IOException
     {
         return MAPPER.readTree(JsonPrinter.toJson(document));
+    }
+
+    private static List<String> concat(List<String> first, String... more)
+    {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all;
     }
 
     private static List<String> fields(JsonNode node)

@@ -6,6 +6,7 @@ import io.cairn.core.repository.ChunkStore;
 import io.cairn.core.repository.DescriptorFile;
 import io.cairn.core.repository.GarbageCollector;
 import io.cairn.core.repository.ManifestCatalog;
+import io.cairn.core.repository.RunLease;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.tf.CheckpointRestorer;
 import io.cairn.core.train.TrainerState;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -224,6 +226,31 @@ public final class CheckpointRepository
             throws IOException
     {
         return new CheckpointExporter(chunks).export(manifest, target, prefix);
+    }
+
+    /**
+     * Copies a {@code FULL} checkpoint as exactly a SavedModel into another store under a prefix,
+     * writing {@code saved_model.pb} last (a store has no rename; TF Serving waits for that file). On a
+     * failure the keys written so far are deleted.
+     *
+     * @return the keys written
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}
+     */
+    public List<String> exportSavedModel(Manifest manifest, CheckpointStore target, String prefix)
+            throws IOException
+    {
+        return new CheckpointExporter(chunks).exportSavedModel(manifest, target, prefix);
+    }
+
+    /**
+     * The writer holding the run's live lease, if one does: a run being trained now (or whose writer
+     * died less than a lease's time to live ago).
+     */
+    public Optional<RunHolder> writer(String run)
+            throws IOException
+    {
+        return RunLease.liveHolder(store, run, Instant.now())
+                .map(holder -> new RunHolder(holder.host(), holder.pid(), holder.startedAt(), holder.expiresAt()));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -98,6 +99,50 @@ public final class CheckpointExporter
             FileTrees.deleteQuietly(scratch);
         }
         return written;
+    }
+
+    /**
+     * Copies a {@code FULL} checkpoint as exactly a SavedModel into another store, under a prefix,
+     * {@code saved_model.pb} last: a store has no rename, and TF Serving loads a version only once its
+     * {@code saved_model.pb} is there. On a failure the keys written so far are deleted.
+     *
+     * @return the keys written, {@code saved_model.pb} last
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}
+     */
+    public List<String> exportSavedModel(Manifest manifest, CheckpointStore target, String prefix)
+            throws IOException
+    {
+        List<String> written = new ArrayList<>();
+        Path scratch = Files.createTempDirectory("cairn-export-");
+        try {
+            exportSavedModel(manifest, scratch);
+            List<Path> files;
+            try (var walk = Files.walk(scratch)) {
+                files = walk.filter(Files::isRegularFile)
+                        .sorted(Comparator.comparing((Path file) -> scratch.relativize(file).toString().equals(CheckpointFiles.SAVED_MODEL_PB)).thenComparing(Path::toString))
+                        .toList();
+            }
+            for (Path file : files) {
+                String key = prefix + scratch.relativize(file).toString().replace('\\', '/');
+                written.add(key);
+                try (InputStream in = Files.newInputStream(file)) {
+                    target.write(key, in, Files.size(file));
+                }
+            }
+            return written;
+        }
+        catch (IOException | RuntimeException e) {
+            try {
+                target.delete(written);
+            }
+            catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        finally {
+            FileTrees.deleteQuietly(scratch);
+        }
     }
 
     static byte[] trainerStateJson(TrainerState state)

@@ -1,5 +1,6 @@
 package io.cairn.trainer.json;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.train.TrainerState;
@@ -94,9 +95,19 @@ public final class JsonDocuments
      *
      * @param kind {@code FULL}, {@code WEIGHTS} or {@code STATE}
      * @param createdAt ISO-8601
+     * @param epoch the epochs completed when it was taken (0-based: a person reads it 1-based, as the epoch it was taken in)
      * @param bytes the logical size of the checkpoint's files
+     * @param initFrom the checkpoint a fine-tuned run started from; left out when the run has none
      */
-    public record CheckpointSummary(String run, long step, int epoch, String kind, String createdAt, long bytes, Map<String, Double> metrics)
+    public record CheckpointSummary(
+            String run,
+            long step,
+            int epoch,
+            String kind,
+            String createdAt,
+            long bytes,
+            Map<String, Double> metrics,
+            @JsonInclude(JsonInclude.Include.NON_NULL) InitFromDocument initFrom)
     {
         public CheckpointSummary
         {
@@ -105,7 +116,19 @@ public final class JsonDocuments
 
         public static CheckpointSummary of(Manifest manifest)
         {
-            return new CheckpointSummary(manifest.run(), manifest.step(), manifest.epoch(), manifest.kind().name(), manifest.createdAt(), manifest.bytes(), manifest.metrics());
+            return new CheckpointSummary(manifest.run(), manifest.step(), manifest.epoch(), manifest.kind().name(), manifest.createdAt(), manifest.bytes(), manifest.metrics(),
+                    manifest.initFromIfPresent().map(InitFromDocument::of).orElse(null));
+        }
+    }
+
+    /**
+     * The parent of a fine-tuned run: the checkpoint whose weights it started from.
+     */
+    public record InitFromDocument(String run, long step)
+    {
+        public static InitFromDocument of(Manifest.InitFrom initFrom)
+        {
+            return new InitFromDocument(initFrom.run(), initFrom.step());
         }
     }
 
@@ -123,6 +146,7 @@ public final class JsonDocuments
             String createdAt,
             long bytes,
             Map<String, Double> metrics,
+            @JsonInclude(JsonInclude.Include.NON_NULL) InitFromDocument initFrom,
             ModelDocument model,
             int chunkSize,
             List<FileDocument> files,
@@ -147,6 +171,7 @@ public final class JsonDocuments
                     summary.createdAt(),
                     summary.bytes(),
                     summary.metrics(),
+                    summary.initFrom(),
                     new ModelDocument(manifest.model().description(), manifest.model().signature()),
                     manifest.chunkSize(),
                     manifest.files().stream().map(file -> new FileDocument(file.path(), file.size(), file.sha256(), file.chunks())).toList(),
@@ -215,6 +240,49 @@ public final class JsonDocuments
                     state.epochLossSum(), state.epochAccuracySum(), state.epochSamples(), state.policyState());
         }
     }
+
+    /**
+     * {@code cairn runs --json}: every run of the repository, oldest first.
+     */
+    public record RunsListing(String store, List<RunSummary> runs)
+    {
+        public RunsListing
+        {
+            requireNonNull(store, "store is null");
+            runs = List.copyOf(runs);
+        }
+    }
+
+    /**
+     * One run as {@code runs --json} lists it.
+     *
+     * @param startedAt ISO-8601, from the run id (else its first checkpoint); null when neither tells
+     * @param parent {@code run@step} of the checkpoint a fine-tuned run started from, else null
+     * @param newestStep null when the run has no checkpoint yet
+     * @param kinds the kinds of its checkpoints, in {@code FULL}, {@code WEIGHTS}, {@code STATE} order
+     * @param bytesReferenced the sizes of the distinct chunks its checkpoints reference
+     * @param bytesUnique the part of those no other run references
+     * @param writer who holds the run's live lease, null when none does
+     */
+    public record RunSummary(
+            String run,
+            String startedAt,
+            String parent,
+            Long newestStep,
+            int checkpoints,
+            List<String> kinds,
+            long bytesReferenced,
+            long bytesUnique,
+            WriterDocument writer)
+    {
+        public RunSummary
+        {
+            requireNonNull(run, "run is null");
+            kinds = List.copyOf(kinds);
+        }
+    }
+
+    public record WriterDocument(String host, long pid) {}
 
     /**
      * {@code cairn bench --json}: the flags it ran with and one row per case.
