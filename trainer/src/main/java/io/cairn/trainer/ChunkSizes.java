@@ -14,20 +14,17 @@ final class ChunkSizes
     private ChunkSizes() {}
 
     /**
-     * Each distinct chunk of the checkpoint with its size. A file is cut into chunks of the manifest's
-     * chunk size, the last one shorter: the sizes core's chunk store checks when it reads a file back.
-     * When manifests record each chunk's length, this is the one place to read it from instead.
+     * Each distinct chunk of the checkpoint with its size, as the manifest records it (format 1
+     * manifests: fixed-size chunks, the last one shorter).
      */
     static Map<String, Long> of(Manifest manifest)
     {
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (Manifest.FileEntry file : manifest.files()) {
             List<String> chunks = file.chunks();
-            long remaining = file.size();
-            for (String chunk : chunks) {
-                long size = Math.min(remaining, manifest.chunkSize());
-                sizes.put(chunk, size);
-                remaining -= size;
+            List<Long> lengths = manifest.chunkLengths(file);
+            for (int i = 0; i < chunks.size(); i++) {
+                sizes.put(chunks.get(i), lengths.get(i));
             }
         }
         return sizes;
