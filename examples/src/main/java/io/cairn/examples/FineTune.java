@@ -32,14 +32,14 @@ import static io.cairn.examples.SeedSetup.SEED;
  * Chunks are shared repository-wide and named by their content, so what B's saves cost is what
  * changed: the frozen layer, which is most of the model, and the graph are already stored.
  *
- * <p>The repository uses 4 KiB chunks, so that a layer's bytes fill chunks of their own.
+ * <p>The variables' data file is cut into chunks at its tensors, so an unchanged tensor is always an
+ * unchanged chunk, whatever its size.
  *
  * <p>Usage: {@code FineTune [store-uri]} (default {@code file:./checkpoints-fine-tune}).
  */
 public final class FineTune
 {
     static final String DEFAULT_STORE = "file:./checkpoints-fine-tune";
-    static final int CHUNK_SIZE = 4096;
     private static final int[] LAYERS = {100, 256, 16, 5};
 
     private FineTune() {}
@@ -68,7 +68,7 @@ public final class FineTune
             throws IOException
     {
         try (CheckpointStore store = CheckpointStores.discover().open(storeUri);
-                CheckpointRepository repository = CheckpointRepository.create(store, CHUNK_SIZE, 4)) {
+                CheckpointRepository repository = CheckpointRepository.create(store)) {
             CommittedSave parentSave;
             Manifest parent;
             try (Model a = Sequential.mlp(LAYERS).seed(SEED).build()) {
