@@ -14,6 +14,7 @@ final class FlagNames
             new Rule("\\bkeepLast\\b", "--keep-last"),
             new Rule("\\bkeepEverySteps\\b", "--keep-every-steps"),
             new Rule("\\bkeepBest\\b", "--keep-best"),
+            new Rule("\\bkeepEvery\\b", "--keep-every"),
             new Rule("\\bSaveKind\\.STATE\\b", "--mode state"),
             new Rule("\\bSaveKind\\.FULL\\b", "--mode full"),
             new Rule("\\bSaveKind\\.WEIGHTS\\b", "--mode weights"),

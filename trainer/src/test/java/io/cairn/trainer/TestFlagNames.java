@@ -12,6 +12,7 @@ class TestFlagNames
         assertThat(FlagNames.translate("keepLast must be at least 1, got 0")).isEqualTo("--keep-last must be at least 1, got 0");
         assertThat(FlagNames.translate("keepEverySteps must be at least 1, got 0")).isEqualTo("--keep-every-steps must be at least 1, got 0");
         assertThat(FlagNames.translate("keepBest must be at least 1, got -2")).isEqualTo("--keep-best must be at least 1, got -2");
+        assertThat(FlagNames.translate("keepEvery must be a positive duration, got PT0S")).isEqualTo("--keep-every must be a positive duration, got PT0S");
     }
 
     @Test
