@@ -74,31 +74,15 @@ public final class CheckpointExporter
     }
 
     /**
-     * Copies a checkpoint as plain files into another store, under a prefix ("" for its root).
+     * Copies a checkpoint as plain files into another store, under a prefix ("" for its root). On a
+     * failure the keys written so far are deleted.
      *
      * @return the keys written
      */
     public List<String> export(Manifest manifest, CheckpointStore target, String prefix)
             throws IOException
     {
-        List<String> written = new ArrayList<>();
-        Path scratch = Files.createTempDirectory("cairn-export-");
-        try {
-            materialize(manifest, scratch);
-            try (var walk = Files.walk(scratch)) {
-                for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                    String key = prefix + scratch.relativize(file).toString().replace('\\', '/');
-                    try (InputStream in = Files.newInputStream(file)) {
-                        target.write(key, in, Files.size(file));
-                    }
-                    written.add(key);
-                }
-            }
-        }
-        finally {
-            FileTrees.deleteQuietly(scratch);
-        }
-        return written;
+        return writeToStore(directory -> materialize(manifest, directory), Comparator.naturalOrder(), target, prefix);
     }
 
     /**
@@ -112,18 +96,34 @@ public final class CheckpointExporter
     public List<String> exportSavedModel(Manifest manifest, CheckpointStore target, String prefix)
             throws IOException
     {
+        Comparator<String> savedModelPbLast = Comparator.comparing((String path) -> path.equals(CheckpointFiles.SAVED_MODEL_PB)).thenComparing(Comparator.naturalOrder());
+        return writeToStore(directory -> exportSavedModel(manifest, directory), savedModelPbLast, target, prefix);
+    }
+
+    private interface LocalWrite
+    {
+        void writeTo(Path directory)
+                throws IOException;
+    }
+
+    /**
+     * Writes the files into a scratch directory, then into the store in the given order of their
+     * relative paths; deletes what it wrote if any write fails.
+     */
+    private static List<String> writeToStore(LocalWrite local, Comparator<String> order, CheckpointStore target, String prefix)
+            throws IOException
+    {
         List<String> written = new ArrayList<>();
         Path scratch = Files.createTempDirectory("cairn-export-");
         try {
-            exportSavedModel(manifest, scratch);
-            List<Path> files;
+            local.writeTo(scratch);
+            List<String> paths;
             try (var walk = Files.walk(scratch)) {
-                files = walk.filter(Files::isRegularFile)
-                        .sorted(Comparator.comparing((Path file) -> scratch.relativize(file).toString().equals(CheckpointFiles.SAVED_MODEL_PB)).thenComparing(Path::toString))
-                        .toList();
+                paths = walk.filter(Files::isRegularFile).map(file -> scratch.relativize(file).toString().replace('\\', '/')).sorted(order).toList();
             }
-            for (Path file : files) {
-                String key = prefix + scratch.relativize(file).toString().replace('\\', '/');
+            for (String path : paths) {
+                Path file = scratch.resolve(path);
+                String key = prefix + path;
                 written.add(key);
                 try (InputStream in = Files.newInputStream(file)) {
                     target.write(key, in, Files.size(file));
