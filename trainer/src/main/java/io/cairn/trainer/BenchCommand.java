@@ -11,7 +11,7 @@ import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.FitResult;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
-import io.cairn.trainer.inject.CairnConfig;
+import io.cairn.trainer.inject.CairnConfigBuilder;
 import io.cairn.trainer.inject.Checkpointers;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
@@ -160,7 +160,7 @@ final class BenchCommand
     private JsonDocuments.BenchCase cairn(Run run, SaveKind kind, boolean sync, StoreLocation location)
             throws IOException
     {
-        CairnConfig.Builder config = location.config()
+        CairnConfigBuilder config = location.config()
                 .saveKind(kind)
                 .saveEverySteps(saveEverySteps)
                 .sync(sync);

@@ -3,6 +3,7 @@ package io.cairn.trainer;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
 import io.cairn.trainer.inject.CairnConfig;
+import io.cairn.trainer.inject.CairnConfigBuilder;
 
 import java.io.IOException;
 import java.net.URI;
@@ -44,7 +45,7 @@ record StoreLocation(String uri, Map<String, String> options)
     /**
      * Cairn's configuration of this store, to add the rest to.
      */
-    CairnConfig.Builder config()
+    CairnConfigBuilder config()
     {
         return CairnConfig.builder().storeUri(uri).storeOptions(options);
     }

@@ -1,13 +1,11 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.MetricMode;
-import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.trainer.inject.CairnConfig;
+import io.cairn.trainer.inject.CairnConfigBuilder;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -26,7 +24,6 @@ final class TrainConfig
      * Saves every 50 steps, as the seed does, when no save flag is given.
      */
     static final long DEFAULT_SAVE_EVERY_STEPS = CairnConfig.DEFAULT_SAVE_EVERY_STEPS;
-    static final int MAX_UPLOAD_THREADS = 64;
 
     private final StoreLocation store;
     private final int chunkSize;
@@ -55,7 +52,7 @@ final class TrainConfig
     private final OptionalInt freeze;
     private final boolean json;
 
-    private TrainConfig(Builder builder)
+    TrainConfig(TrainConfigBuilder builder)
     {
         this.store = requireNonNull(builder.store, "store is null");
         this.chunkSize = builder.chunkSize;
@@ -87,7 +84,7 @@ final class TrainConfig
 
     static Builder builder()
     {
-        return new Builder();
+        return new TrainConfigBuilder();
     }
 
     StoreLocation store()
@@ -244,9 +241,9 @@ final class TrainConfig
      * What Cairn's wiring takes from the flags: the store, the repository to create, the save kind,
      * the save policies, the retention rules and {@code --sync}. The rest is the command line's.
      */
-    CairnConfig.Builder cairnConfig()
+    CairnConfigBuilder cairnConfig()
     {
-        CairnConfig.Builder builder = store.config()
+        CairnConfigBuilder builder = store.config()
                 .chunkSize(chunkSize)
                 .uploadThreads(uploadThreads)
                 .saveKind(mode)
@@ -267,266 +264,63 @@ final class TrainConfig
      * One setter per flag. A flag that was not given is left unset, or set to null; the defaults are
      * those of the command line.
      */
-    static final class Builder
+    interface Builder
     {
-        private StoreLocation store;
-        private int chunkSize = RepositoryDescriptor.DEFAULT_CHUNK_SIZE;
-        private int uploadThreads = 4;
-        private ModelSpec model;
-        private DataSpec data;
-        private int epochs = 5;
-        private int batchSize = 32;
-        private long seed = 42;
-        private SaveKind mode = SaveKind.FULL;
-        private Long saveEverySteps;
-        private Duration saveEvery;
-        private Integer saveEveryEpochs;
-        private MonitorSpec saveBest;
-        private boolean noSave;
-        private Integer keepLast;
-        private Long keepEverySteps;
-        private Duration keepEvery;
-        private Integer keepBest;
-        private boolean sync;
-        private boolean saveOnFinish;
-        private Long maxSteps;
-        private boolean resume;
-        private String run;
-        private InitFromSpec initFrom;
-        private Integer freeze;
-        private boolean json;
+        Builder store(StoreLocation store);
 
-        private Builder() {}
+        Builder chunkSize(int chunkSize);
 
-        Builder store(StoreLocation store)
-        {
-            this.store = store;
-            return this;
-        }
+        Builder uploadThreads(int uploadThreads);
 
-        Builder chunkSize(int chunkSize)
-        {
-            this.chunkSize = chunkSize;
-            return this;
-        }
+        Builder model(ModelSpec model);
 
-        Builder uploadThreads(int uploadThreads)
-        {
-            this.uploadThreads = uploadThreads;
-            return this;
-        }
+        Builder data(DataSpec data);
 
-        Builder model(ModelSpec model)
-        {
-            this.model = model;
-            return this;
-        }
+        Builder epochs(int epochs);
 
-        Builder data(DataSpec data)
-        {
-            this.data = data;
-            return this;
-        }
+        Builder batchSize(int batchSize);
 
-        Builder epochs(int epochs)
-        {
-            this.epochs = epochs;
-            return this;
-        }
+        Builder seed(long seed);
 
-        Builder batchSize(int batchSize)
-        {
-            this.batchSize = batchSize;
-            return this;
-        }
+        Builder mode(SaveKind mode);
 
-        Builder seed(long seed)
-        {
-            this.seed = seed;
-            return this;
-        }
+        Builder saveEverySteps(Long steps);
 
-        Builder mode(SaveKind mode)
-        {
-            this.mode = mode;
-            return this;
-        }
+        Builder saveEvery(Duration interval);
 
-        Builder saveEverySteps(Long steps)
-        {
-            this.saveEverySteps = steps;
-            return this;
-        }
+        Builder saveEveryEpochs(Integer epochs);
 
-        Builder saveEvery(Duration interval)
-        {
-            this.saveEvery = interval;
-            return this;
-        }
+        Builder saveBest(MonitorSpec monitor);
 
-        Builder saveEveryEpochs(Integer epochs)
-        {
-            this.saveEveryEpochs = epochs;
-            return this;
-        }
+        Builder noSave(boolean noSave);
 
-        Builder saveBest(MonitorSpec monitor)
-        {
-            this.saveBest = monitor;
-            return this;
-        }
+        Builder keepLast(Integer count);
 
-        Builder noSave(boolean noSave)
-        {
-            this.noSave = noSave;
-            return this;
-        }
+        Builder keepEverySteps(Long steps);
 
-        Builder keepLast(Integer count)
-        {
-            this.keepLast = count;
-            return this;
-        }
+        Builder keepEvery(Duration interval);
 
-        Builder keepEverySteps(Long steps)
-        {
-            this.keepEverySteps = steps;
-            return this;
-        }
+        Builder keepBest(Integer count);
 
-        Builder keepEvery(Duration interval)
-        {
-            this.keepEvery = interval;
-            return this;
-        }
+        Builder sync(boolean sync);
 
-        Builder keepBest(Integer count)
-        {
-            this.keepBest = count;
-            return this;
-        }
+        Builder saveOnFinish(boolean saveOnFinish);
 
-        Builder sync(boolean sync)
-        {
-            this.sync = sync;
-            return this;
-        }
+        Builder maxSteps(Long steps);
 
-        Builder saveOnFinish(boolean saveOnFinish)
-        {
-            this.saveOnFinish = saveOnFinish;
-            return this;
-        }
+        Builder resume(boolean resume);
 
-        Builder maxSteps(Long steps)
-        {
-            this.maxSteps = steps;
-            return this;
-        }
+        Builder run(String run);
 
-        Builder resume(boolean resume)
-        {
-            this.resume = resume;
-            return this;
-        }
+        Builder initFrom(InitFromSpec initFrom);
 
-        Builder run(String run)
-        {
-            this.run = run;
-            return this;
-        }
+        Builder freeze(Integer layers);
 
-        Builder initFrom(InitFromSpec initFrom)
-        {
-            this.initFrom = initFrom;
-            return this;
-        }
-
-        Builder freeze(Integer layers)
-        {
-            this.freeze = layers;
-            return this;
-        }
-
-        Builder json(boolean json)
-        {
-            this.json = json;
-            return this;
-        }
+        Builder json(boolean json);
 
         /**
          * @throws UsageException naming the flag of a value out of range, or of flags that do not go together
          */
-        TrainConfig build()
-        {
-            UsageException.checkAtLeastOne("--epochs", epochs);
-            UsageException.checkAtLeastOne("--batch", batchSize);
-            checkAtLeastOneIfSet("--save-every-steps", saveEverySteps);
-            checkAtLeastOneIfSet("--save-every-epochs", saveEveryEpochs);
-            checkAtLeastOneIfSet("--keep-last", keepLast);
-            checkAtLeastOneIfSet("--keep-every-steps", keepEverySteps);
-            checkAtLeastOneIfSet("--keep-best", keepBest);
-            checkAtLeastOneIfSet("--max-steps", maxSteps);
-            if (saveEvery != null && (saveEvery.isZero() || saveEvery.isNegative())) {
-                throw new UsageException("--save-every must be positive, got " + saveEvery);
-            }
-            if (keepEvery != null && (keepEvery.isZero() || keepEvery.isNegative())) {
-                throw new UsageException("--keep-every must be positive, got " + keepEvery);
-            }
-            if (uploadThreads < 1 || uploadThreads > MAX_UPLOAD_THREADS) {
-                throw new UsageException("--upload-threads must be from 1 to " + MAX_UPLOAD_THREADS + ", got " + uploadThreads);
-            }
-            if (run != null && !resume) {
-                throw new UsageException("--run names the run to continue and needs --resume");
-            }
-            if (initFrom != null && resume) {
-                throw new UsageException("--init-from starts a new run and --resume continues one; drop one of them");
-            }
-            checkAtLeastOneIfSet("--freeze", freeze);
-            if (freeze != null && model != null) {
-                int denseLayers = model.sizes().size() - 1;
-                if (freeze >= denseLayers) {
-                    throw new UsageException("--freeze " + freeze + ": " + model + " has " + denseLayers + " dense layer(s) and at least the last one must train; "
-                            + "freeze at most " + (denseLayers - 1));
-                }
-            }
-            if (noSave) {
-                checkNotWithNoSave();
-            }
-            return new TrainConfig(this);
-        }
-
-        /**
-         * {@code --no-save} starts no run, so a flag about saving, keeping or continuing a run
-         * contradicts it.
-         */
-        private void checkNotWithNoSave()
-        {
-            Map<String, Boolean> given = new LinkedHashMap<>();
-            given.put("--save-every-steps", saveEverySteps != null);
-            given.put("--save-every", saveEvery != null);
-            given.put("--save-every-epochs", saveEveryEpochs != null);
-            given.put("--save-best", saveBest != null);
-            given.put("--save-on-finish", saveOnFinish);
-            given.put("--sync", sync);
-            given.put("--keep-last", keepLast != null);
-            given.put("--keep-every-steps", keepEverySteps != null);
-            given.put("--keep-every", keepEvery != null);
-            given.put("--keep-best", keepBest != null);
-            given.put("--resume", resume);
-            given.put("--init-from", initFrom != null);
-            for (Map.Entry<String, Boolean> flag : given.entrySet()) {
-                if (flag.getValue()) {
-                    throw new UsageException("--no-save and " + flag.getKey() + " contradict each other: --no-save trains without saving; drop one of them");
-                }
-            }
-        }
-
-        private static void checkAtLeastOneIfSet(String flag, Number value)
-        {
-            if (value != null) {
-                UsageException.checkAtLeastOne(flag, value.longValue());
-            }
-        }
+        TrainConfig build();
     }
 }

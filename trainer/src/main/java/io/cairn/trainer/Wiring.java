@@ -7,6 +7,7 @@ import com.google.inject.ProvisionException;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.trainer.inject.CairnConfig;
+import io.cairn.trainer.inject.CairnConfigBuilder;
 import io.cairn.trainer.inject.CairnModule;
 import io.cairn.trainer.inject.CairnRuntime;
 
@@ -44,7 +45,7 @@ final class Wiring
      * @param config a configuration made from flags the command line has checked; anything it still
      * rejects is bad usage
      */
-    static Wiring create(CairnConfig.Builder config, Module... commandModules)
+    static Wiring create(CairnConfigBuilder config, Module... commandModules)
     {
         CairnConfig built;
         try {
