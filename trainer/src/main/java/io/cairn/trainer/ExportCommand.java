@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.CheckpointStores;
 import picocli.CommandLine.ArgGroup;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /**
  * Writes a checkpoint as plain files ({@code --to}), or as the next version of a TF Serving model base
- * ({@code --serving-base}, see {@link ServingExport}). {@code --store-option} applies to the target too
+ * ({@code --serving-base}, see {@code CheckpointRepository.exportServingVersion}). {@code --store-option} applies to the target too
  * when it has the scheme of {@code --store} (say, another bucket on the same endpoint); a target of
  * another scheme opens with its defaults and its URI query. {@code --version} is the serving version
  * here, so this command has no picocli {@code --version} flag.
@@ -101,17 +102,27 @@ final class ExportCommand
         try (Wiring wiring = repository.wire()) {
             CheckpointRepository opened = wiring.repository();
             Manifest manifest = repository.checkpoint(opened, selection.step());
+            if (manifest.kind() != SaveKind.FULL) {
+                throw new UsageException("Checkpoint of run " + manifest.run() + " at step " + manifest.step() + " is " + manifest.kind()
+                        + ", not a SavedModel: --serving-base needs a FULL checkpoint (train with --mode full, or pick one with --step)");
+            }
             long written;
             String where;
-            if (directory.isPresent()) {
-                written = ServingExport.toDirectory(opened, manifest, directory.get(), requested);
-                where = directory.get().resolve(Long.toString(written)).toString();
-            }
-            else {
-                try (CheckpointStore base = repository.location().sibling(target.servingBase).open(wiring.instance(CheckpointStores.class))) {
-                    written = ServingExport.toStore(opened, manifest, base, requested);
-                    where = base.location() + (base.location().toString().endsWith("/") ? "" : "/") + written + "/";
+            try {
+                if (directory.isPresent()) {
+                    written = opened.exportServingVersion(manifest, directory.get(), requested);
+                    where = directory.get().resolve(Long.toString(written)).toString();
                 }
+                else {
+                    try (CheckpointStore base = repository.location().sibling(target.servingBase).open(wiring.instance(CheckpointStores.class))) {
+                        written = opened.exportServingVersion(manifest, base, requested);
+                        where = base.location() + (base.location().toString().endsWith("/") ? "" : "/") + written + "/";
+                    }
+                }
+            }
+            catch (IllegalArgumentException e) {
+                // a version that exists, or is not one: the user picked it
+                throw new UsageException(e.getMessage().replace("pick another version", "pick another --version"), e);
             }
             console.err().println("Exported run " + manifest.run() + " step " + manifest.step() + " as version " + written + " to " + where);
             return CairnCommand.OK;

@@ -116,14 +116,14 @@ class TestCairnCommandExport
         try (CheckpointRepository repository = CheckpointRepository.open(CheckpointStores.discover().open(store))) {
             Manifest latest = repository.checkpoints().get(1);
             RecordingStore serving = new RecordingStore(new MemoryCheckpointStore(), Integer.MAX_VALUE);
-            assertThat(ServingExport.toStore(repository, latest, serving, OptionalLong.empty())).isEqualTo(1);
-            assertThat(ServingExport.toStore(repository, latest, serving, OptionalLong.empty())).isEqualTo(2);
+            assertThat(repository.exportServingVersion(latest, serving, OptionalLong.empty())).isEqualTo(1);
+            assertThat(repository.exportServingVersion(latest, serving, OptionalLong.empty())).isEqualTo(2);
             assertThat(serving.written).hasSize(6).contains("1/variables/variables.index", "2/variables/variables.data-00000-of-00001");
             assertThat(serving.written.get(2)).isEqualTo("1/saved_model.pb");
             assertThat(serving.written.get(5)).isEqualTo("2/saved_model.pb");
 
             RecordingStore failing = new RecordingStore(new MemoryCheckpointStore(), 2);
-            assertThatThrownBy(() -> ServingExport.toStore(repository, latest, failing, OptionalLong.empty())).hasMessageContaining("refused");
+            assertThatThrownBy(() -> repository.exportServingVersion(latest, failing, OptionalLong.empty())).hasMessageContaining("refused");
             assertThat(failing.list("")).isEmpty();
         }
     }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -214,6 +215,33 @@ public final class CheckpointRepository
             throws IOException
     {
         new CheckpointExporter(chunks).exportSavedModel(manifest, directory);
+    }
+
+    /**
+     * Writes a {@code FULL} checkpoint as {@code base/<version>/}, the layout TF Serving polls: the
+     * next integer version (1 if none), or {@code version} when given. The SavedModel is written into
+     * a hidden temp directory and renamed into place, so a poller never sees half a version.
+     *
+     * @return the version written
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}, or the version exists
+     */
+    public long exportServingVersion(Manifest manifest, Path base, OptionalLong version)
+            throws IOException
+    {
+        return new CheckpointExporter(chunks).exportServingVersion(manifest, base, version);
+    }
+
+    /**
+     * The same on a store (S3, HDFS...), under its root: a store has no rename, so the files go under
+     * {@code <version>/} with {@code saved_model.pb}, which TF Serving waits for, last.
+     *
+     * @return the version written
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}, or the version exists
+     */
+    public long exportServingVersion(Manifest manifest, CheckpointStore base, OptionalLong version)
+            throws IOException
+    {
+        return new CheckpointExporter(chunks).exportServingVersion(manifest, base, version);
     }
 
     /**

@@ -11,10 +11,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,6 +30,9 @@ import static java.util.Objects.requireNonNull;
  */
 public final class CheckpointExporter
 {
+    private static final Pattern SERVING_VERSION = Pattern.compile("[0-9]{1,18}");
+    public static final String SERVING_TEMP_PREFIX = ".tmp-";
+
     private final ChunkStore chunks;
 
     public CheckpointExporter(ChunkStore chunks)
@@ -66,10 +75,7 @@ public final class CheckpointExporter
     public void exportSavedModel(Manifest manifest, Path directory)
             throws IOException
     {
-        if (manifest.kind() != SaveKind.FULL) {
-            throw new IllegalArgumentException("Checkpoint " + ChunkStore.describe(manifest) + " is " + manifest.kind()
-                    + ", not a SavedModel: only FULL checkpoints are; materialize it as TF checkpoint files instead");
-        }
+        checkFull(manifest);
         writeFiles(manifest, directory);
     }
 
@@ -98,6 +104,90 @@ public final class CheckpointExporter
     {
         Comparator<String> savedModelPbLast = Comparator.comparing((String path) -> path.equals(CheckpointFiles.SAVED_MODEL_PB)).thenComparing(Comparator.naturalOrder());
         return writeToStore(directory -> exportSavedModel(manifest, directory), savedModelPbLast, target, prefix);
+    }
+
+    /**
+     * Writes a {@code FULL} checkpoint as {@code base/<version>/}, the layout TF Serving polls: the
+     * next integer after the highest version there (1 if none), or {@code version} when given. A
+     * poller never sees half a version: the SavedModel is written into a hidden
+     * {@code base/.tmp-<uuid>} (TF Serving ignores names that are not numbers) and renamed into place.
+     *
+     * @return the version written
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}, or the version exists
+     */
+    public long exportServingVersion(Manifest manifest, Path base, OptionalLong version)
+            throws IOException
+    {
+        checkFull(manifest);
+        Files.createDirectories(base);
+        List<Long> existing;
+        try (Stream<Path> entries = Files.list(base)) {
+            existing = entries.filter(Files::isDirectory).map(path -> path.getFileName().toString()).filter(name -> SERVING_VERSION.matcher(name).matches())
+                    .map(Long::parseLong).toList();
+        }
+        long chosen = servingVersion(existing, version, base.toString());
+        Path target = base.resolve(Long.toString(chosen));
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(target + " exists and is not a version directory; pick another version");
+        }
+        Path temp = base.resolve(SERVING_TEMP_PREFIX + UUID.randomUUID());
+        try {
+            exportSavedModel(manifest, temp);
+            // one rename(2): the version appears whole or not at all
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        finally {
+            FileTrees.deleteQuietly(temp);
+        }
+        return chosen;
+    }
+
+    /**
+     * The same on a store (S3, HDFS...), under its root. A store has no rename, so the files go straight
+     * under {@code <version>/} with {@code saved_model.pb} last, the file TF Serving waits for; on a
+     * failure what was written is deleted.
+     *
+     * @return the version written
+     * @throws IllegalArgumentException if the checkpoint is not {@code FULL}, or the version exists
+     */
+    public long exportServingVersion(Manifest manifest, CheckpointStore base, OptionalLong version)
+            throws IOException
+    {
+        checkFull(manifest);
+        List<Long> existing = base.list("").stream()
+                .filter(key -> key.indexOf('/') > 0)
+                .map(key -> key.substring(0, key.indexOf('/')))
+                .filter(name -> SERVING_VERSION.matcher(name).matches())
+                .map(Long::parseLong)
+                .distinct()
+                .toList();
+        long chosen = servingVersion(existing, version, base.location().toString());
+        exportSavedModel(manifest, base, chosen + "/");
+        return chosen;
+    }
+
+    private static long servingVersion(List<Long> existing, OptionalLong requested, String base)
+    {
+        long next = existing.stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+        if (requested.isEmpty()) {
+            return next;
+        }
+        long version = requested.getAsLong();
+        if (version < 1) {
+            throw new IllegalArgumentException("A serving version must be at least 1, got " + version);
+        }
+        if (existing.contains(version)) {
+            throw new IllegalArgumentException("Version " + version + " already exists in " + base + "; pick another version, or leave it out for the next one (" + next + ")");
+        }
+        return version;
+    }
+
+    private static void checkFull(Manifest manifest)
+    {
+        if (manifest.kind() != SaveKind.FULL) {
+            throw new IllegalArgumentException("Checkpoint " + ChunkStore.describe(manifest) + " is " + manifest.kind()
+                    + ", not a SavedModel: only FULL checkpoints are; materialize it as TF checkpoint files instead");
+        }
     }
 
     private interface LocalWrite

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -202,6 +203,30 @@ class TestCheckpointer
                 }
             }
             assertThat(repository.checkpoint(child, 20).initFrom()).hasToString(parent.run() + "@160");
+        }
+    }
+
+    @Test
+    void servingVersionsAreNumberedDirectoriesThatAppearWhole(@TempDir Path base)
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        SeedTraining.train(store, SavePolicies.everySteps(80), SaveKind.FULL, CheckpointerOptions.defaults(), false, Optional.empty());
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            Manifest latest = repository.checkpoints().get(1);
+            assertThat(repository.exportServingVersion(latest, base, OptionalLong.empty())).isEqualTo(1);
+            assertThat(repository.exportServingVersion(latest, base, OptionalLong.empty())).isEqualTo(2);
+            assertThat(repository.exportServingVersion(latest, base, OptionalLong.of(7))).isEqualTo(7);
+            assertThatThrownBy(() -> repository.exportServingVersion(latest, base, OptionalLong.of(2)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Version 2 already exists")
+                    .hasMessageContaining("(8)");
+            try (Stream<Path> entries = Files.list(base)) {
+                assertThat(entries.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder("1", "2", "7");
+            }
+            try (SavedModelBundle bundle = SavedModelBundle.load(base.resolve("2").toString(), "serve")) {
+                assertThat(bundle.function("serving_default").signature().outputNames()).containsExactly("y");
+            }
         }
     }
 
