@@ -1,6 +1,7 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.RunSummary;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
@@ -40,14 +41,14 @@ final class RunsCommand
     {
         try (Wiring wiring = Wiring.forReading(storeOptions.location(store))) {
             CheckpointRepository opened = wiring.repository();
-            List<RunSummaries.RunSummary> runs = RunSummaries.of(opened);
+            List<RunSummary> runs = opened.runSummaries();
             if (json) {
                 JsonPrinter.print(console.out(), new JsonDocuments.RunsListing(opened.store().location().toString(), runs.stream().map(RunsCommand::document).toList()));
                 return CairnCommand.OK;
             }
             console.err().printf(Locale.ROOT, "%-26s %-24s %-34s %10s %5s %-20s %12s %12s  %s%n",
                     "RUN", "STARTED", "PARENT", "NEWEST", "CKPTS", "KINDS", "REFERENCED", "UNIQUE", "WRITER");
-            for (RunSummaries.RunSummary run : runs) {
+            for (RunSummary run : runs) {
                 console.err().printf(Locale.ROOT, "%-26s %-24s %-34s %10s %5d %-20s %12d %12d  %s%n",
                         run.run(),
                         run.startedAt().orElse("-"),
@@ -64,7 +65,7 @@ final class RunsCommand
         }
     }
 
-    private static JsonDocuments.RunSummary document(RunSummaries.RunSummary run)
+    private static JsonDocuments.RunSummary document(RunSummary run)
     {
         return new JsonDocuments.RunSummary(
                 run.run(),

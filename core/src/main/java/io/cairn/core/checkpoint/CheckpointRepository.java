@@ -113,6 +113,16 @@ public final class CheckpointRepository
     }
 
     /**
+     * Every run at a glance, oldest first: start, parent, newest step, checkpoints and kinds, bytes
+     * referenced and unique to it, and a live writer. Read from manifests and leases; no chunk is read.
+     */
+    public List<RunSummary> runSummaries()
+            throws IOException
+    {
+        return RunSummaries.of(this);
+    }
+
+    /**
      * The committed checkpoints of a run, by step.
      */
     public List<Manifest> checkpoints(String run)

@@ -21,4 +21,14 @@ class TestRunIds
         assertThat(second).isLessThan(third);
         assertThat(RepositoryLayout.checkRunId(third)).isEqualTo(third);
     }
+
+    @Test
+    void aRunsStartTimeIsReadBackFromItsId()
+    {
+        Instant start = Instant.parse("2026-11-29T03:15:00.123Z");
+
+        assertThat(RunIds.startedAt(RunIds.newRunId(start))).contains(start);
+        assertThat(RunIds.startedAt("my-own-run")).isEmpty();
+        assertThat(RunIds.startedAt("20261399T031500123Z-abcdef")).as("month 13").isEmpty();
+    }
 }

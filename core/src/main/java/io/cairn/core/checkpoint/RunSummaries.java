@@ -1,15 +1,9 @@
-package io.cairn.trainer;
+package io.cairn.core.checkpoint;
 
-import io.cairn.core.checkpoint.CheckpointRepository;
-import io.cairn.core.checkpoint.Manifest;
-import io.cairn.core.checkpoint.RunHolder;
-import io.cairn.core.checkpoint.SaveKind;
+import io.cairn.core.repository.RunIds;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -19,35 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What {@code cairn runs} shows of each run, read from the manifests and the leases: no chunk is read.
+ * Each run of a repository at a glance ({@link CheckpointRepository#runSummaries()}), read from the
+ * manifests and the leases: no chunk is read.
  */
 final class RunSummaries
 {
-    private static final Pattern RUN_ID_TIME = Pattern.compile("(\\d{8}T\\d{9}Z)(-.*)?");
-    private static final DateTimeFormatter RUN_ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
-
     private RunSummaries() {}
-
-    /**
-     * @param startedAt ISO-8601, empty when neither the run id nor a checkpoint tells
-     * @param newestStep empty when the run has no checkpoint yet
-     * @param bytesReferenced the sizes of the distinct chunks its checkpoints reference
-     * @param bytesUnique the part of those no other run references
-     */
-    record RunSummary(
-            String run,
-            Optional<String> startedAt,
-            Optional<Manifest.InitFrom> parent,
-            Optional<Long> newestStep,
-            int checkpoints,
-            Set<SaveKind> kinds,
-            long bytesReferenced,
-            long bytesUnique,
-            Optional<RunHolder> writer) {}
 
     /**
      * Every run of the repository, oldest first.
@@ -67,7 +40,12 @@ final class RunSummaries
         Map<String, Set<String>> runsOfChunk = new HashMap<>();
         checkpoints.forEach((run, manifests) -> {
             Map<String, Long> chunks = new HashMap<>();
-            manifests.forEach(manifest -> chunks.putAll(ChunkSizes.of(manifest)));
+            manifests.forEach(manifest -> manifest.files().forEach(file -> {
+                List<Long> lengths = manifest.chunkLengths(file);
+                for (int i = 0; i < file.chunks().size(); i++) {
+                    chunks.put(file.chunks().get(i), lengths.get(i));
+                }
+            }));
             chunks.keySet().forEach(chunk -> runsOfChunk.computeIfAbsent(chunk, key -> new HashSet<>()).add(run));
             chunksOfRun.put(run, chunks);
         });
@@ -95,19 +73,10 @@ final class RunSummaries
     }
 
     /**
-     * The time a Cairn run id starts with, else the oldest checkpoint's (a run named with {@code --run}).
+     * The time a Cairn run id starts with, else the oldest checkpoint's (a run named by hand).
      */
     static Optional<String> startedAt(String run, List<Manifest> manifests)
     {
-        Matcher matcher = RUN_ID_TIME.matcher(run);
-        if (matcher.matches()) {
-            try {
-                return Optional.of(Instant.from(RUN_ID_FORMAT.parse(matcher.group(1))).toString());
-            }
-            catch (DateTimeParseException e) {
-                // not a time after all: fall back to the checkpoints
-            }
-        }
-        return manifests.stream().map(Manifest::createdAt).min(String::compareTo);
+        return RunIds.startedAt(run).map(Instant::toString).or(() -> manifests.stream().map(Manifest::createdAt).min(String::compareTo));
     }
 }
