@@ -29,4 +29,14 @@ final class UsageException
             throw new UsageException(flag + " must be at least 1, got " + value);
         }
     }
+
+    /**
+     * Fails naming the flag unless {@code value} is between {@code min} and {@code max}, inclusive.
+     */
+    static void checkBetween(String flag, long value, long min, long max)
+    {
+        if (value < min || value > max) {
+            throw new UsageException(flag + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
 }

@@ -226,8 +226,9 @@ class TestCairnCommand
     @Test
     void benchComparesSavedModelExportsWithCairnSavesSideBySide()
     {
-        CliRun bench = cairn("bench", "--store", temp.resolve("bench").toString(), "--epochs", "1", "--save-every-steps", "16", "--json");
+        CliRun bench = cairn("bench", "--store", temp.resolve("bench").toString(), "--epochs", "1", "--save-every-steps", "16", "--repeat", "1", "--json");
         assertThat(bench.exitCode()).as(bench.toString()).isZero();
+        assertThat(bench.json().get("repeat").asInt()).isEqualTo(1);
         Map<String, JsonNode> cases = new LinkedHashMap<>();
         bench.json().get("cases").forEach(row -> cases.put(row.get("case").asText(), row));
         assertThat(cases).containsOnlyKeys("no saves", "SavedModel export per save (sync)", "Cairn FULL (--sync)", "Cairn FULL (async)", "Cairn STATE (async)", "Cairn WEIGHTS (async)");
@@ -244,6 +245,47 @@ class TestCairnCommand
         assertThat(full.get("storedBytes").asLong()).isLessThan(full.get("logicalBytes").asLong());
         assertThat(full.get("storedBytes").asLong()).isLessThan(export.get("storedBytes").asLong());
         assertThat(cases.get("Cairn WEIGHTS (async)").get("logicalBytes").asLong()).isLessThan(cases.get("Cairn STATE (async)").get("logicalBytes").asLong());
+    }
+
+    @Test
+    void benchRepeatsInterleavedRoundsAndReportsMediansWithMinMaxAndRatiosToNoSaves()
+    {
+        CliRun bench = cairn("bench", "--store", temp.resolve("bench").toString(), "--model", "mlp:100,10,5", "--data", "random:200", "--epochs", "1",
+                "--save-every-steps", "2", "--loads", "1", "--repeat", "2", "--json");
+        assertThat(bench.exitCode()).as(bench.toString()).isZero();
+        assertThat(bench.err()).contains("2 rounds after 1 warm-up round", "x NONE");
+        JsonNode report = bench.json();
+        assertThat(report.get("repeat").asInt()).isEqualTo(2);
+        assertThat(fields(report.get("stepsPerSecond"))).containsExactly("none", "naive", "sync", "async", "state", "weights");
+        assertThat(fields(report.get("stallMillis"))).containsExactly("naive", "sync", "async");
+        report.get("stallMillis").forEach(stall -> assertThat(stall.get("p95").asDouble()).as(stall.toString()).isGreaterThanOrEqualTo(stall.get("median").asDouble()).isPositive());
+        JsonNode bytes = report.get("bytesWritten");
+        assertThat(bytes.get("firstSave").asLong()).isGreaterThan(bytes.get("laterSaveMedian").asLong());
+        assertThat(bytes.get("laterSaveMedian").asLong()).isPositive();
+        assertThat(bytes.get("variableBytes").asLong()).isPositive();
+        assertThat(report.get("restoreMillis").get("cairn").asDouble()).isPositive();
+        assertThat(report.get("restoreMillis").get("tfLoad").asDouble()).isPositive();
+
+        JsonNode cases = report.get("cases");
+        assertThat(cases).hasSize(6);
+        assertThat(cases.get(0).get("case").asText()).isEqualTo("no saves");
+        assertThat(cases.get(0).get("ratioToNoSaves").asDouble()).isEqualTo(1.0);
+        List<String> keys = fields(report.get("stepsPerSecond"));
+        for (int i = 0; i < cases.size(); i++) {
+            JsonNode row = cases.get(i);
+            assertThat(row.get("stepsPerSecond").asDouble()).as(row.toString()).isEqualTo(report.get("stepsPerSecond").get(keys.get(i)).asDouble()).isPositive();
+            assertThat(row.get("ratioToNoSaves").asDouble()).as(row.toString())
+                    .isCloseTo(row.get("stepsPerSecond").asDouble() / report.get("stepsPerSecond").get("none").asDouble(), within(1e-9));
+            for (String figure : List.of("trainSeconds", "stepsPerSecond", "stallMedianMillis", "loadMedianMillis", "logicalBytes")) {
+                JsonNode spread = row.get(figure + "Spread");
+                assertThat(spread.get("median").asDouble()).as(figure + " " + row)
+                        .isEqualTo(row.get(figure).asDouble())
+                        .isBetween(spread.get("min").asDouble(), spread.get("max").asDouble());
+            }
+        }
+        assertThat(cases.get(3).get("case").asText()).isEqualTo("Cairn FULL (async)");
+        assertThat(report.get("stallMillis").get("async").get("median").asDouble()).isEqualTo(cases.get(3).get("stallMedianMillis").asDouble());
+        assertThat(report.get("restoreMillis").get("cairn").asDouble()).isEqualTo(cases.get(3).get("loadMedianMillis").asDouble());
     }
 
     @Test
@@ -313,6 +355,8 @@ class TestCairnCommand
         assertUsageError(cairn("bench", "--store", temp.toString(), "--save-every-steps", "0"), "--save-every-steps must be at least 1");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--batch", "0"), "--batch must be at least 1");
         assertUsageError(cairn("bench", "--store", temp.toString(), "--loads", "0"), "--loads must be at least 1");
+        assertUsageError(cairn("bench", "--store", temp.toString(), "--repeat", "0"), "--repeat must be between 1 and 100, got 0");
+        assertUsageError(cairn("bench", "--store", temp.toString(), "--repeat", "101"), "--repeat must be between 1 and 100, got 101");
     }
 
     @Test
@@ -391,5 +435,12 @@ class TestCairnCommand
     private static String[] stateRun(String store)
     {
         return concat(new String[] {"train", "--store", store}, concat(Scenarios.SEED_FLAGS, "--mode", "state", "--save-every-steps", "10"));
+    }
+
+    private static List<String> fields(JsonNode node)
+    {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -155,7 +155,7 @@ class TestCairnCommandOnS3
         assertThat(export.exitCode()).as(export.toString()).isZero();
         assertThat(listWithPlainClient("ckpt", "exported/")).contains("exported/saved_model.pb");
 
-        CliRun bench = cairn(concat(new String[] {"bench", "--store", "s3://ckpt/bench", "--epochs", "1", "--save-every-steps", "16", "--loads", "1", "--json"}, options));
+        CliRun bench = cairn(concat(new String[] {"bench", "--store", "s3://ckpt/bench", "--epochs", "1", "--save-every-steps", "16", "--loads", "1", "--repeat", "1", "--json"}, options));
         assertThat(bench.exitCode()).as(bench.toString()).isZero();
         assertThat(bench.json().get("cases")).hasSize(6);
         assertThat(listWithPlainClient("ckpt", "bench/")).anyMatch(key -> key.endsWith("/cairn-repository.json"));

@@ -173,14 +173,30 @@ class TestJsonDocuments
     void benchReportsItsFlagsAndOneRowPerCase()
             throws IOException
     {
+        JsonDocuments.Spread spread = new JsonDocuments.Spread(1, 0.5, 2);
         JsonNode report = json(new JsonDocuments.BenchReport("mlp:100,10,5", "random:1000", 1, 32, 16,
-                List.of(new JsonDocuments.BenchCase("no saves", 0, 0.04, 0, 0, 0, 0, 0), new JsonDocuments.BenchCase("Cairn FULL (async)", 2, 0.06, 1.1, 3.2, 63010, 44774, 25.9))));
-        assertThat(fields(report)).containsExactly("model", "data", "epochs", "batch", "saveEverySteps", "cases");
+                List.of(new JsonDocuments.BenchCase("no saves", 0, 0.04, 0, 0, 0, 0, 0, 800, 1.0, spread, spread, spread, spread, spread),
+                        new JsonDocuments.BenchCase("Cairn FULL (async)", 2, 0.06, 1.1, 3.2, 63010, 44774, 25.9, 780, 0.975, spread, spread, spread, spread, spread)),
+                3,
+                Map.of("none", 800.0),
+                Map.of("async", new JsonDocuments.BenchStall(1.1, 3.2)),
+                new JsonDocuments.BenchBytes(44000, 13000, 12800),
+                new JsonDocuments.BenchRestore(25.9, 30.1)));
+        assertThat(fields(report)).containsExactly("model", "data", "epochs", "batch", "saveEverySteps", "cases", "repeat", "stepsPerSecond", "stallMillis", "bytesWritten",
+                "restoreMillis");
+        assertThat(report.get("repeat").isInt()).isTrue();
+        assertThat(report.get("stepsPerSecond").get("none").isDouble()).isTrue();
+        assertThat(fields(report.get("stallMillis").get("async"))).containsExactly("median", "p95");
+        assertThat(fields(report.get("bytesWritten"))).containsExactly("firstSave", "laterSaveMedian", "variableBytes");
+        assertThat(report.get("bytesWritten").get("firstSave").isIntegralNumber()).isTrue();
+        assertThat(fields(report.get("restoreMillis"))).containsExactly("cairn", "tfLoad");
         assertThat(report.get("model").asText()).isEqualTo("mlp:100,10,5");
         assertThat(report.get("epochs").isInt()).isTrue();
         assertThat(report.get("saveEverySteps").isIntegralNumber()).isTrue();
         JsonNode row = report.get("cases").get(1);
-        assertThat(fields(row)).containsExactly("case", "saves", "trainSeconds", "stallMedianMillis", "stallP95Millis", "logicalBytes", "storedBytes", "loadMedianMillis");
+        assertThat(fields(row)).containsExactly("case", "saves", "trainSeconds", "stallMedianMillis", "stallP95Millis", "logicalBytes", "storedBytes", "loadMedianMillis",
+                "stepsPerSecond", "ratioToNoSaves", "trainSecondsSpread", "stepsPerSecondSpread", "stallMedianMillisSpread", "loadMedianMillisSpread", "logicalBytesSpread");
+        assertThat(fields(row.get("stepsPerSecondSpread"))).containsExactly("median", "min", "max");
         assertThat(row.get("case").asText()).isEqualTo("Cairn FULL (async)");
         assertThat(row.get("saves").isInt()).isTrue();
         assertThat(row.get("stallMedianMillis").isDouble()).isTrue();

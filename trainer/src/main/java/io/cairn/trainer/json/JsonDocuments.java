@@ -285,23 +285,47 @@ public final class JsonDocuments
     public record WriterDocument(String host, long pid) {}
 
     /**
-     * {@code cairn bench --json}: the flags it ran with and one row per case.
+     * {@code cairn bench --json}: the flags it ran with, one row per case, and the headline figures, each the
+     * median across the {@code repeat} counted rounds.
+     *
+     * @param stepsPerSecond by case key: {@code none}, {@code naive} (SavedModel exports), {@code sync} (FULL
+     * {@code --sync}), {@code async} (FULL), {@code state}, {@code weights}
+     * @param stallMillis the training-thread stall per save of {@code naive}, {@code sync} and {@code async}
+     * @param bytesWritten what the FULL async case's saves added to the store
+     * @param restoreMillis loading the last save back: Cairn FULL into a model in memory, and {@code SavedModelBundle.load}
      */
-    public record BenchReport(String model, String data, int epochs, int batch, long saveEverySteps, List<BenchCase> cases)
+    public record BenchReport(
+            String model,
+            String data,
+            int epochs,
+            int batch,
+            long saveEverySteps,
+            List<BenchCase> cases,
+            int repeat,
+            Map<String, Double> stepsPerSecond,
+            Map<String, BenchStall> stallMillis,
+            BenchBytes bytesWritten,
+            BenchRestore restoreMillis)
     {
         public BenchReport
         {
             cases = List.copyOf(cases);
+            stepsPerSecond = ordered(stepsPerSecond);
+            stallMillis = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(stallMillis, "stallMillis is null")));
+            requireNonNull(bytesWritten, "bytesWritten is null");
+            requireNonNull(restoreMillis, "restoreMillis is null");
         }
     }
 
     /**
-     * One case of the benchmark.
+     * One case of the benchmark. The figures are medians across rounds; the {@code ...Spread} fields give
+     * the median with the min and max across rounds.
      *
      * @param name the case, written as {@code case}
      * @param logicalBytes what the saves wrote, before deduplication
      * @param storedBytes what the store holds afterwards
      * @param loadMedianMillis the median time to load the last save back, 0 without saves
+     * @param ratioToNoSaves this case's median steps per second over the no-save case's
      */
     public record BenchCase(
             @JsonProperty("case") String name,
@@ -311,7 +335,30 @@ public final class JsonDocuments
             double stallP95Millis,
             long logicalBytes,
             long storedBytes,
-            double loadMedianMillis) {}
+            double loadMedianMillis,
+            double stepsPerSecond,
+            double ratioToNoSaves,
+            Spread trainSecondsSpread,
+            Spread stepsPerSecondSpread,
+            Spread stallMedianMillisSpread,
+            Spread loadMedianMillisSpread,
+            Spread logicalBytesSpread) {}
+
+    /**
+     * A figure across the bench's rounds.
+     */
+    public record Spread(double median, double min, double max) {}
+
+    public record BenchStall(double median, double p95) {}
+
+    /**
+     * @param firstSave the bytes the first save added to the store
+     * @param laterSaveMedian the median bytes each later save added
+     * @param variableBytes the logical size of one save
+     */
+    public record BenchBytes(long firstSave, long laterSaveMedian, long variableBytes) {}
+
+    public record BenchRestore(double cairn, double tfLoad) {}
 
     /**
      * A read-only copy in the given order (core's maps are sorted; JSON keeps whatever order it gets).
