@@ -2,7 +2,6 @@ package io.cairn.core.repository;
 
 import io.cairn.core.checkpoint.Manifest;
 
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -70,13 +69,5 @@ public final class UploadSession
         known.retainAll(chunks);
         known.addAll(chunks);
         askBeforeWriting = false;
-    }
-
-    /**
-     * Chunks deleted from the store are no longer known.
-     */
-    public void forget(Collection<String> hashes)
-    {
-        known.removeAll(hashes);
     }
 }

@@ -65,9 +65,10 @@ public final class RunRetention
             keep.add(resumedFrom.get().step());
         }
         List<Manifest> doomed = checkpoints.stream().filter(manifest -> !keep.contains(manifest.step())).toList();
-        session.forget(collector.delete(doomed));
-        // only chunks this run's live checkpoints reference are safe to skip on upload: no sweep deletes them
+        // only chunks this run's live checkpoints reference are safe to skip on upload: no sweep deletes them.
+        // Trusted before the delete, so a delete that fails half-way leaves no deleted chunk trusted.
         session.trustChunksOf(checkpoints.stream().filter(manifest -> keep.contains(manifest.step())).toList());
+        collector.delete(doomed);
         return doomed.stream().map(Manifest::step).toList();
     }
 }

@@ -6,8 +6,11 @@ import io.cairn.core.repository.ChunkStore;
 import io.cairn.core.repository.FileManifests;
 import io.cairn.core.repository.GarbageCollector;
 import io.cairn.core.repository.ManifestCatalog;
+import io.cairn.core.repository.RepositoryLayout;
 import io.cairn.core.repository.RunLease;
 import io.cairn.core.repository.UploadSession;
+import io.cairn.core.store.CheckpointStore;
+import io.cairn.core.store.ForwardingCheckpointStore;
 import io.cairn.core.store.MemoryCheckpointStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,11 +19,13 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Retention of a run: the rules decide, except that the newest checkpoint and the one the run resumed
@@ -101,6 +106,34 @@ class TestRunRetention
 
         assertThat(committed.get(1).files().get(0).chunks()).allMatch(session::isKnown);
         assertThat(committed.get(0).files().get(0).chunks()).noneMatch(session::isKnown);
+    }
+
+    @Test
+    void aDeleteThatFailsHalfWayLeavesNoDeletedChunkTrusted()
+            throws IOException
+    {
+        List<Manifest> committed = commit("run-a", 10, 20);
+        session.trustChunksOf(committed);
+        // the manifests go, then the chunk delete fails: some of step 10's chunks may be gone
+        CheckpointStore failingChunkDeletes = new ForwardingCheckpointStore(store)
+        {
+            @Override
+            public void delete(Collection<String> keys)
+                    throws IOException
+            {
+                if (keys.stream().anyMatch(key -> key.startsWith(RepositoryLayout.CHUNKS))) {
+                    throw new IOException("delete refused (injected)");
+                }
+                super.delete(keys);
+            }
+        };
+        RunRetention retention = new RunRetention("run-a", KEEP_NONE, catalog, new GarbageCollector(failingChunkDeletes, catalog, Clock.systemUTC()), session,
+                Optional.empty());
+
+        assertThatThrownBy(retention::apply).hasMessageContaining("delete refused (injected)");
+        // a later save writes them again rather than skip them
+        assertThat(committed.get(0).files().get(0).chunks()).noneMatch(session::isKnown);
+        assertThat(committed.get(1).files().get(0).chunks()).allMatch(session::isKnown);
     }
 
     private List<Manifest> commit(String run, long... steps)
