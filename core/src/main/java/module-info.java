@@ -10,6 +10,7 @@
 module io.cairn.core {
     requires transitive tensorflow;
     requires com.fasterxml.jackson.databind;
+    requires java.management;
     requires org.slf4j;
 
     exports io.cairn.core.checkpoint;

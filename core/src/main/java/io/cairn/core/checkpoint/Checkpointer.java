@@ -10,6 +10,7 @@ import io.cairn.core.repository.UploadSession;
 import io.cairn.core.save.CheckpointWriter;
 import io.cairn.core.save.RunCommits;
 import io.cairn.core.save.RunRetention;
+import io.cairn.core.save.SaveCost;
 import io.cairn.core.save.SavePipeline;
 import io.cairn.core.save.SaveTimings;
 import io.cairn.core.train.TrainerState;
@@ -278,9 +279,10 @@ public final class Checkpointer
         String createdAt = options.clock().instant().toString();
         try {
             pipeline.submit(state.step(), slot, running -> {
+                SaveCost cost = SaveCost.start(session);
                 long written = session.bytesWritten();
                 Manifest manifest = writer.write(run, initFrom, kind, state, savedMetrics, createdAt, snapshot, running::releaseMemory);
-                commits.commit(manifest, session.bytesWritten() - written);
+                commits.commit(manifest, session.bytesWritten() - written, cost);
             }, options.sync());
         }
         catch (IllegalStateException e) {

@@ -157,12 +157,14 @@ public final class ChunkStore
                 whole.update(chunk);
                 acquire(buffers);
                 chunks.add(transfers.submit(() -> {
+                    long cpu = Threads.currentThreadCpuNanos();
                     try {
                         String hash = Hashes.sha256Hex(chunk);
                         upload(hash, chunk, session);
                         return hash;
                     }
                     finally {
+                        session.spentCpu(Threads.currentThreadCpuNanos() - cpu);
                         buffers.release();
                     }
                 }));

@@ -21,6 +21,7 @@ public final class UploadSession
 {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesWritten = new AtomicLong();
+    private final AtomicLong transferCpuNanos = new AtomicLong();
     private volatile boolean askBeforeWriting = true;
 
     /**
@@ -48,6 +49,19 @@ public final class UploadSession
     void wrote(int bytes)
     {
         bytesWritten.addAndGet(bytes);
+    }
+
+    void spentCpu(long nanos)
+    {
+        transferCpuNanos.addAndGet(nanos);
+    }
+
+    /**
+     * CPU time the transfer threads spent on this session's chunks so far (hashing, copying, writing).
+     */
+    public long transferCpuNanos()
+    {
+        return transferCpuNanos.get();
     }
 
     /**

@@ -47,8 +47,9 @@ public final class RunCommits
 
     /**
      * @param chunkBytesAdded the bytes of new chunks the save wrote
+     * @param cost the save's background work so far, measured up to the commit
      */
-    public void commit(Manifest manifest, long chunkBytesAdded)
+    public void commit(Manifest manifest, long chunkBytesAdded, SaveCost cost)
             throws IOException
     {
         int manifestBytes;
@@ -65,7 +66,7 @@ public final class RunCommits
             log.info("Run {} already has step {}; keeping the committed checkpoint", run, manifest.step());
             return;
         }
-        timings.committed(new CommittedSave(manifest.step(), manifest.kind(), manifest.bytes(), chunkBytesAdded + manifestBytes));
+        timings.committed(new CommittedSave(manifest.step(), manifest.kind(), manifest.bytes(), chunkBytesAdded + manifestBytes, cost.elapsed(), cost.cpu()));
         retention.committed(manifest.step());
         listeners.forEach(listener -> listener.onCommitted(manifest));
         try {

@@ -153,6 +153,11 @@ class TestCheckpointer
         try (CheckpointRepository repository = CheckpointRepository.open(store)) {
             List<Manifest> checkpoints = repository.checkpoints();
             assertThat(outcome.saves()).extracting(CommittedSave::step).containsExactly(40L, 80L, 120L, 160L);
+            // the background work is measured: the wall time it took, and the CPU it used (hashing at the least)
+            assertThat(outcome.saves()).allSatisfy(save -> {
+                assertThat(save.backgroundTime()).isPositive();
+                assertThat(save.backgroundCpuTime()).isPositive();
+            });
             // what each save added: the chunks no earlier checkpoint references, and its manifest
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < checkpoints.size(); i++) {

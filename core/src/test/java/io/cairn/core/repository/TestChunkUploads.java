@@ -35,7 +35,9 @@ class TestChunkUploads
         }
         store.reset();
         try (ChunkStore chunks = new ChunkStore(store, CHUNK, 2)) {
-            chunks.putFile("a", shared, new UploadSession());
+            UploadSession session = new UploadSession();
+            chunks.putFile("a", shared, session);
+            assertThat(session.transferCpuNanos()).as("the transfer threads' CPU time for hashing four chunks").isPositive();
             assertThat(store.exists.get()).isEqualTo(4);
             assertThat(store.writes.get()).as("chunks another run wrote are not written again").isZero();
         }
