@@ -10,6 +10,7 @@
 module io.cairn.core {
     requires transitive tensorflow;
     requires com.fasterxml.jackson.databind;
+    requires com.sun.jna;
     requires java.management;
     requires org.slf4j;
 

@@ -58,7 +58,7 @@ public final class Checkpointer
     private final Optional<Manifest> resumedFrom;
     private final Optional<Manifest.InitFrom> initFrom;
     private final LeaseKeeper leaseKeeper;
-    private final UploadSession session = new UploadSession();
+    private final UploadSession session;
     private final CheckpointWriter writer;
     private final RunRetention retention;
     private final SavePipeline pipeline;
@@ -79,9 +79,10 @@ public final class Checkpointer
         this.options = requireNonNull(options, "options is null");
         this.run = requireNonNull(run, "run is null");
         this.resumedFrom = requireNonNull(resumedFrom, "resumedFrom is null");
+        this.session = new UploadSession(options.lowerBackgroundPriority());
         this.writer = new CheckpointWriter(model, repository.chunks(), session);
         this.retention = new RunRetention(run, options.retention(), repository.catalog(), repository.collector(), session, resumedFrom);
-        this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(),
+        this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(), options.lowerBackgroundPriority(),
                 (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure)));
         this.leaseKeeper = new LeaseKeeper(lease, options.leaseTtl());
         this.commits = new RunCommits(run, repository.catalog(), lease, resumedFrom, retention, timings, listeners);
@@ -221,8 +222,8 @@ public final class Checkpointer
     /**
      * Does the one-time work of a save kind before training starts: a {@code FULL} save needs the
      * graph's SavedModel template, exported once from the live session, and every kind warms up TF's
-     * executors (built per fetch set on first use) off the clock, rather than in the first save's stall
-     * or as a slow first save that backs up the next.
+     * snapshot executor (built per fetch set on first use) off the clock, rather than in the first
+     * save's stall.
      */
     public void prepare(SaveKind kind)
     {
@@ -231,14 +232,7 @@ public final class Checkpointer
             writer.prepareSavedModel();
         }
         if (preparedKinds.add(kind)) {
-            ModelSnapshot warmUp = model.snapshot(kind.variables());
-            try {
-                pipeline.submitQuietly("Warm-up write of " + kind + " saves", () -> writer.warmUp(warmUp, kind));
-            }
-            catch (IllegalStateException e) {
-                warmUp.close();
-                throw e;
-            }
+            model.snapshot(kind.variables()).close();
         }
     }
 

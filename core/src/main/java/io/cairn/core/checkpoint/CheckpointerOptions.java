@@ -15,8 +15,12 @@ import static java.util.Objects.requireNonNull;
  * snapshot still proceeds, alone
  * @param sync write and commit on the calling thread, for comparison
  * @param leaseTtl how long the run's lease lasts without renewal
+ * @param lowerBackgroundPriority run the save thread, and the transfer threads while they upload this
+ * run's chunks, at a lower OS priority than training (Linux niceness +10), so a save takes the CPU
+ * training leaves idle; where the OS does not allow it, they keep their priority
  */
-public record CheckpointerOptions(RetentionPolicy retention, int maxInFlight, long maxSnapshotBytes, boolean sync, Duration leaseTtl, Clock clock)
+public record CheckpointerOptions(RetentionPolicy retention, int maxInFlight, long maxSnapshotBytes, boolean sync, Duration leaseTtl, Clock clock,
+        boolean lowerBackgroundPriority)
 {
     public CheckpointerOptions
     {
@@ -36,31 +40,36 @@ public record CheckpointerOptions(RetentionPolicy retention, int maxInFlight, lo
 
     public static CheckpointerOptions defaults()
     {
-        return new CheckpointerOptions(RetentionPolicy.keepAll(), 4, 2L << 30, false, Duration.ofSeconds(60), Clock.systemUTC());
+        return new CheckpointerOptions(RetentionPolicy.keepAll(), 4, 2L << 30, false, Duration.ofSeconds(60), Clock.systemUTC(), true);
     }
 
     public CheckpointerOptions withRetention(RetentionPolicy retention)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
     }
 
     public CheckpointerOptions withSync(boolean sync)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
     }
 
     public CheckpointerOptions withMaxInFlight(int maxInFlight)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
     }
 
     public CheckpointerOptions withMaxSnapshotBytes(long maxSnapshotBytes)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
     }
 
     public CheckpointerOptions withLeaseTtl(Duration leaseTtl)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
+    }
+
+    public CheckpointerOptions withLowerBackgroundPriority(boolean lowerBackgroundPriority)
+    {
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
     }
 }

@@ -34,12 +34,15 @@ public record Manifest(
         InitFrom initFrom)
 {
     /**
-     * Version 2 records every chunk's length ({@link FileEntry#chunkSizes()}): the variables' data file
-     * is cut at tensor boundaries. Version 1 cut every file into chunks of {@link #chunkSize()} bytes,
-     * the last one shorter, and is still read.
+     * Version 3 derives a file's {@link FileEntry#sha256()} from its chunk hashes (see
+     * {@link #hashesChunkLists()}). Version 2 records every chunk's length ({@link FileEntry#chunkSizes()}):
+     * the variables' data file is cut at tensor boundaries. Version 1 cut every file into chunks of
+     * {@link #chunkSize()} bytes, the last one shorter. Versions 1 and 2 hash a file's bytes, and are still
+     * read.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     public static final int FIXED_CHUNKS_FORMAT_VERSION = 1;
+    public static final int CHUNK_LIST_HASH_FORMAT_VERSION = 3;
 
     /**
      * A checkpoint of a run that did not start from another run's weights.
@@ -57,6 +60,15 @@ public record Manifest(
     public Optional<InitFrom> initFromIfPresent()
     {
         return Optional.ofNullable(initFrom);
+    }
+
+    /**
+     * Whether each file's {@code sha256} is the SHA-256 over its chunks' binary SHA-256 digests in order
+     * (format version 3 and later), not over the file's bytes (versions 1 and 2).
+     */
+    public boolean hashesChunkLists()
+    {
+        return formatVersion >= CHUNK_LIST_HASH_FORMAT_VERSION;
     }
 
     public long bytes()
@@ -119,7 +131,8 @@ public record Manifest(
 
     /**
      * @param path relative {@code /}-separated path inside the checkpoint
-     * @param sha256 hash of the whole file
+     * @param sha256 hash of the whole file: since format version 3 the SHA-256 over its chunks' binary
+     * SHA-256 digests in order, before it the SHA-256 of its bytes (see {@link Manifest#hashesChunkLists()})
      * @param chunks hashes of the file's chunks, in order
      * @param chunkSizes the length of each chunk, in order; absent in format version 1, whose chunks
      * are all {@link Manifest#chunkSize()} bytes but the last (see {@link Manifest#chunkLengths})

@@ -10,6 +10,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,7 +18,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,8 +34,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The content-addressed half of a repository: files go in as chunks named by their SHA-256, of the
  * chunk size or cut at boundaries the caller gives (a TF data file's tensors), uploaded in parallel on
- * the transfer threads, and come out verified, chunk by chunk and whole, fetched ahead in a bounded
- * window. Knows nothing of manifests' commit or of TensorFlow.
+ * the transfer threads ({@link FileUpload}), and come out verified, chunk by chunk and whole, fetched
+ * ahead in a bounded window. Knows nothing of manifests' commit or of TensorFlow.
  *
  * <p>Thread-safe. {@link #close()} stops the transfer threads; reads and uploads then fail.
  */
@@ -46,6 +49,10 @@ public final class ChunkStore
     private final ExecutorService transfers;
     // chunks in flight at once, each direction: enough to keep every transfer thread busy, at most ~128 MiB
     private final int window;
+    // the upload buffers: at most a window of them exist, reused from save to save (a fresh array is a
+    // pass of zeroing over memory the copy then overwrites)
+    private final Semaphore uploadBuffers;
+    private final Queue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
 
     public ChunkStore(CheckpointStore store, int chunkSize, int transferThreads)
     {
@@ -53,6 +60,7 @@ public final class ChunkStore
         this.chunkSize = chunkSize;
         this.window = Math.max(1, Math.min(2 * transferThreads, WINDOW_BYTES / chunkSize));
         this.transfers = Executors.newFixedThreadPool(transferThreads, Threads.daemonThreadsNamed("cairn-transfer-%d"));
+        this.uploadBuffers = new Semaphore(window);
     }
 
     public int chunkSize()
@@ -60,22 +68,19 @@ public final class ChunkStore
         return chunkSize;
     }
 
+    /**
+     * Starts putting a file into the store, region by region; see {@link FileUpload}.
+     */
+    public FileUpload startFile(String path, UploadSession session)
+    {
+        return new FileUpload(this, path, session);
+    }
+
     public Manifest.FileEntry putFile(String path, Path file, UploadSession session)
             throws IOException
     {
         try (InputStream in = Files.newInputStream(file)) {
             return putFile(path, in, session);
-        }
-    }
-
-    /**
-     * Stores a file cut at the given boundaries, see {@link #putFile(String, InputStream, List, UploadSession)}.
-     */
-    public Manifest.FileEntry putFile(String path, Path file, List<Long> regions, UploadSession session)
-            throws IOException
-    {
-        try (InputStream in = Files.newInputStream(file)) {
-            return putFile(path, in, regions, session);
         }
     }
 
@@ -92,7 +97,10 @@ public final class ChunkStore
     public Manifest.FileEntry putFile(String path, InputStream in, UploadSession session)
             throws IOException
     {
-        return put(path, in, null, session);
+        try (FileUpload upload = startFile(path, session)) {
+            upload.append(in);
+            return upload.finish();
+        }
     }
 
     /**
@@ -107,129 +115,40 @@ public final class ChunkStore
             throws IOException
     {
         requireNonNull(regions, "regions is null");
-        List<Long> pieces = new ArrayList<>();
         for (Long region : regions) {
             if (region == null || region < 1) {
                 throw new IllegalArgumentException("Region of " + region + " bytes in " + path + "; regions have at least one byte");
             }
-            for (long left = region; left > 0; left -= chunkSize) {
-                pieces.add(Math.min(left, chunkSize));
-            }
         }
-        return put(path, in, pieces, session);
-    }
-
-    /**
-     * @param pieces each chunk's length, or {@code null} for chunks of the chunk size up to the end
-     */
-    private Manifest.FileEntry put(String path, InputStream in, List<Long> pieces, UploadSession session)
-            throws IOException
-    {
-        requireNonNull(session, "session is null");
-        // the whole-file hash is sequential and stays here; chunk hashes and uploads run on the transfer threads
-        MessageDigest whole = Hashes.sha256();
-        List<Future<String>> chunks = new ArrayList<>();
-        // bounds the chunk buffers held in memory while they hash and upload
-        Semaphore buffers = new Semaphore(window);
-        List<Long> lengths = new ArrayList<>();
-        long size = 0;
-        try {
-            while (true) {
-                int length = chunkSize;
-                if (pieces != null) {
-                    if (lengths.size() == pieces.size()) {
-                        if (in.read() != -1) {
-                            throw new IOException("File " + path + " is longer than its regions (" + size + " bytes)");
-                        }
-                        break;
+        try (FileUpload upload = startFile(path, session)) {
+            for (long region : regions) {
+                long start = upload.size();
+                upload.appendRegion(region, (position, target, offset, length) -> {
+                    int read = in.readNBytes(target, offset, length);
+                    if (read < length) {
+                        throw new IOException("File " + path + " ends after " + (start + position + read) + " bytes, before the end of its regions");
                     }
-                    length = pieces.get(lengths.size()).intValue();
-                }
-                byte[] chunk = in.readNBytes(length);
-                if (pieces != null && chunk.length < length) {
-                    throw new IOException("File " + path + " ends after " + (size + chunk.length) + " bytes, before the end of its regions");
-                }
-                if (chunk.length == 0) {
-                    break;
-                }
-                size += chunk.length;
-                lengths.add((long) chunk.length);
-                whole.update(chunk);
-                acquire(buffers);
-                chunks.add(transfers.submit(() -> {
-                    long cpu = Threads.currentThreadCpuNanos();
-                    try {
-                        String hash = Hashes.sha256Hex(chunk);
-                        upload(hash, chunk, session);
-                        return hash;
-                    }
-                    finally {
-                        session.spentCpu(Threads.currentThreadCpuNanos() - cpu);
-                        buffers.release();
-                    }
-                }));
-                if (pieces == null && chunk.length < chunkSize) {
-                    break;
-                }
+                });
             }
-            List<String> hashes = new ArrayList<>(chunks.size());
-            for (Future<String> chunk : chunks) {
-                hashes.add(chunk.get());
+            if (in.read() != -1) {
+                throw new IOException("File " + path + " is longer than its regions (" + upload.size() + " bytes)");
             }
-            return new Manifest.FileEntry(path, size, Hashes.hex(whole.digest()), List.copyOf(hashes), List.copyOf(lengths));
+            return upload.finish();
         }
-        catch (IOException e) {
-            chunks.forEach(future -> future.cancel(false));
-            throw e;
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while uploading " + path, e);
-        }
-        catch (CancellationException | RejectedExecutionException e) {
-            throw closed("uploading " + path, e);
-        }
-        catch (ExecutionException e) {
-            chunks.forEach(future -> future.cancel(false));
-            Throwable cause = e.getCause();
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            if (cause instanceof IOException io) {
-                throw new IOException("Cannot upload a chunk of " + path + " to " + store.location() + ": " + io.getMessage(), io);
-            }
-            throw new IOException("Cannot upload a chunk of " + path + " to " + store.location(), cause);
-        }
-    }
-
-    /**
-     * Writing a chunk that does exist rewrites the same bytes under the same name, so a lookup is only
-     * worth its request while the session cannot tell.
-     */
-    private void upload(String hash, byte[] chunk, UploadSession session)
-            throws IOException
-    {
-        if (session.isKnown(hash)) {
-            return;
-        }
-        String key = RepositoryLayout.chunkKey(hash);
-        if (!session.askBeforeWriting() || !store.exists(key)) {
-            store.write(key, new ByteArrayInputStream(chunk), chunk.length);
-            session.wrote(chunk.length);
-        }
-        session.stored(hash);
     }
 
     /**
      * Streams a checkpoint file, verifying every chunk's hash and the whole file's. Chunks are fetched
      * and hashed ahead on the transfer threads, a bounded window of them at a time, and written in
-     * order.
+     * order. The file's hash is checked as its manifest's format version defines it: over the chunk
+     * hashes (version 3 on), or over the bytes (versions 1 and 2).
      *
      * @throws CorruptCheckpointException naming the file and chunk on a mismatch or a missing chunk
      */
     public void readFile(Manifest manifest, Manifest.FileEntry file, OutputStream out)
             throws IOException
     {
+        boolean hashesChunkLists = manifest.hashesChunkLists();
         MessageDigest whole = Hashes.sha256();
         List<String> hashes = file.chunks();
         List<Long> lengths = manifest.chunkLengths(file);
@@ -249,7 +168,9 @@ public final class ChunkStore
                     throw new CorruptCheckpointException("Chunk " + hashes.get(i) + " (chunk " + i + " of " + file.path() + " in " + describe(manifest)
                             + ") has " + chunk.length + " bytes, expected " + expectedSize);
                 }
-                whole.update(chunk);
+                if (!hashesChunkLists) {
+                    whole.update(chunk);
+                }
                 out.write(chunk);
             }
         }
@@ -276,9 +197,10 @@ public final class ChunkStore
         finally {
             ahead.forEach(future -> future.cancel(false));
         }
-        String actual = Hashes.hex(whole.digest());
+        String actual = hashesChunkLists ? Hashes.chunkListHash(hashes) : Hashes.hex(whole.digest());
         if (!actual.equals(file.sha256())) {
-            throw new CorruptCheckpointException("File " + file.path() + " in " + describe(manifest) + " hashes to " + actual + ", expected " + file.sha256());
+            throw new CorruptCheckpointException("File " + file.path() + " in " + describe(manifest) + (hashesChunkLists ? " lists chunks that hash to " : " hashes to ")
+                    + actual + ", expected " + file.sha256());
         }
     }
 
@@ -325,21 +247,44 @@ public final class ChunkStore
         return "run " + manifest.run() + " step " + manifest.step();
     }
 
-    /**
-     * Waits for a chunk buffer; gives up when the store is closed, whose transfer threads would never
-     * release one.
-     */
-    private void acquire(Semaphore buffers)
-            throws InterruptedException, IOException
+    CheckpointStore store()
     {
-        while (!buffers.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-            if (transfers.isShutdown()) {
-                throw new IOException("Repository " + store.location() + " was closed while a file was uploading");
-            }
-        }
+        return store;
     }
 
-    private IOException closed(String action, RuntimeException cause)
+    URI location()
+    {
+        return store.location();
+    }
+
+    ExecutorService transfers()
+    {
+        return transfers;
+    }
+
+    /**
+     * Waits for an upload buffer of the chunk size; gives up when the store is closed, whose transfer
+     * threads would never return one.
+     */
+    byte[] takeBuffer(String action)
+            throws InterruptedException, IOException
+    {
+        while (!uploadBuffers.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (transfers.isShutdown()) {
+                throw closed(action, null);
+            }
+        }
+        byte[] buffer = freeBuffers.poll();
+        return buffer != null ? buffer : new byte[chunkSize];
+    }
+
+    void returnBuffer(byte[] buffer)
+    {
+        freeBuffers.add(buffer);
+        uploadBuffers.release();
+    }
+
+    IOException closed(String action, RuntimeException cause)
     {
         return new IOException("Repository " + store.location() + " was closed while " + action, cause);
     }

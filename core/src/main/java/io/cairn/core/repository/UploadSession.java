@@ -1,6 +1,7 @@
 package io.cairn.core.repository;
 
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.internal.Threads;
 
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,33 @@ public final class UploadSession
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong transferCpuNanos = new AtomicLong();
+    private final boolean lowerPriority;
     private volatile boolean askBeforeWriting = true;
+
+    /**
+     * A session whose chunks upload at the transfer threads' priority as it is.
+     */
+    public UploadSession()
+    {
+        this(false);
+    }
+
+    /**
+     * @param lowerPriority whether a transfer thread lowers its OS priority before it uploads this
+     * session's chunks ({@link Threads#runInBackground()}; it stays lowered, since raising it back takes
+     * privileges)
+     */
+    public UploadSession(boolean lowerPriority)
+    {
+        this.lowerPriority = lowerPriority;
+    }
+
+    void runInBackground()
+    {
+        if (lowerPriority) {
+            Threads.runInBackground();
+        }
+    }
 
     /**
      * Whether the chunk needs no upload at all: a live checkpoint of this run holds it, or this run

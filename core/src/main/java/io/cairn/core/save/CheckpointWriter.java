@@ -8,11 +8,11 @@ import io.cairn.core.model.ModelSnapshot;
 import io.cairn.core.model.ModelVariable;
 import io.cairn.core.repository.CheckpointFiles;
 import io.cairn.core.repository.ChunkStore;
+import io.cairn.core.repository.FileUpload;
 import io.cairn.core.repository.Hashes;
 import io.cairn.core.repository.UploadSession;
 import io.cairn.core.tf.SavedModelTemplate;
-import io.cairn.core.tf.TensorBundleIndex;
-import io.cairn.core.tf.TfCheckpoints;
+import io.cairn.core.tf.TensorBundleWriter;
 import io.cairn.core.train.TrainerState;
 
 import java.io.IOException;
@@ -24,16 +24,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Turns a snapshot into a checkpoint's files in the repository: TF's {@code SaveV2} writes the
- * variables in a side graph into scratch space, a {@code FULL} save adds the graph's SavedModel
- * template, and every file goes into the chunk store, the data file cut at its tensors' boundaries
- * (from TF's index). Used from the save thread only.
+ * Turns a snapshot into a checkpoint's files in the repository: the variables as TF's tensor bundle,
+ * copied from the snapshot straight into the chunk store's buffers, the data file cut at its tensors'
+ * boundaries; a {@code FULL} save adds the graph's SavedModel template (exported once into scratch
+ * space). Used from the save thread only.
  */
 public final class CheckpointWriter
         implements AutoCloseable
@@ -43,7 +41,6 @@ public final class CheckpointWriter
     private final UploadSession session;
     private final Path scratch;
     private final Manifest.ModelInfo modelInfo;
-    private final TfCheckpoints tfCheckpoints = new TfCheckpoints();
     private volatile SavedModelTemplate savedModelTemplate;
 
     public CheckpointWriter(Model model, ChunkStore chunks, UploadSession session)
@@ -68,28 +65,11 @@ public final class CheckpointWriter
     }
 
     /**
-     * Writes a snapshot as TF files and throws them away: TF builds its side-graph executor on first
-     * use, which is better done before the first save than in it.
-     */
-    public void warmUp(ModelSnapshot snapshot, SaveKind kind)
-    {
-        Path directory = scratch.resolve("warm-up-" + kind);
-        try (snapshot) {
-            Files.createDirectories(directory);
-            tfCheckpoints.write(snapshot, directory.resolve("variables"));
-        }
-        catch (IOException e) {
-            throw new IllegalStateException("Cannot warm up " + kind + " saves in " + directory, e);
-        }
-        finally {
-            FileTrees.deleteQuietly(directory);
-        }
-    }
-
-    /**
      * Writes the snapshot's files into the chunk store, closing the snapshot (and calling
-     * {@code snapshotFreed}) as soon as TF has written it. Every checkpoint of a run started from
-     * another run's weights records that parent ({@code initFrom}).
+     * {@code snapshotFreed}) as soon as its bytes are copied into chunk buffers. The variables become a
+     * TF tensor bundle written by Cairn ({@link TensorBundleWriter}): each tensor's bytes go once from
+     * the snapshot into chunks cut at its boundaries, so an unchanged tensor is an unchanged chunk.
+     * Every checkpoint of a run started from another run's weights records that parent ({@code initFrom}).
      *
      * @return the manifest to commit
      */
@@ -97,59 +77,44 @@ public final class CheckpointWriter
             ModelSnapshot snapshot, Runnable snapshotFreed)
             throws IOException
     {
-        Path directory = scratch.resolve("step-" + state.step());
-        try {
-            Path prefix = directory.resolve(CheckpointFiles.VARIABLES_PREFIX);
-            List<ModelVariable> variables;
+        List<Manifest.FileEntry> files = new ArrayList<>();
+        List<ModelVariable> variables;
+        byte[] index;
+        try (FileUpload data = chunks.startFile(CheckpointFiles.VARIABLES_PREFIX + ".data-00000-of-00001", session)) {
             try (snapshot) {
-                Files.createDirectories(prefix.getParent());
-                tfCheckpoints.write(snapshot, prefix);
                 variables = snapshot.variables();
+                index = TensorBundleWriter.write(variables.stream().map(ModelVariable::name).toList(), snapshot.tensors(), data);
             }
             finally {
                 snapshotFreed.run();
             }
-            List<Manifest.FileEntry> files = new ArrayList<>();
             if (kind == SaveKind.FULL) {
                 for (Map.Entry<String, byte[]> file : savedModelTemplate.files().entrySet()) {
                     files.add(chunks.putFile(file.getKey(), file.getValue(), session));
                 }
             }
-            TensorBundleIndex index = TensorBundleIndex.read(directory.resolve(CheckpointFiles.VARIABLES_INDEX));
-            try (Stream<Path> written = Files.list(prefix.getParent())) {
-                for (Path file : written.sorted().toList()) {
-                    String path = CheckpointFiles.VARIABLES_DIRECTORY + file.getFileName();
-                    OptionalInt shard = CheckpointFiles.dataShard(path);
-                    // a data file is cut at its tensors, so an unchanged tensor is an unchanged chunk
-                    files.add(shard.isPresent()
-                            ? chunks.putFile(path, file, index.regions(shard.getAsInt(), Files.size(file)), session)
-                            : chunks.putFile(path, file, session));
-                }
-            }
-            return new Manifest(
-                    Manifest.FORMAT_VERSION,
-                    run,
-                    state.step(),
-                    state.epoch(),
-                    kind,
-                    createdAt,
-                    metrics,
-                    modelInfo,
-                    chunks.chunkSize(),
-                    files,
-                    variables.stream().map(CheckpointWriter::entry).toList(),
-                    kind.resumable() ? state : null,
-                    initFrom.orElse(null));
+            files.add(data.finish());
         }
-        finally {
-            FileTrees.deleteQuietly(directory);
-        }
+        files.add(chunks.putFile(CheckpointFiles.VARIABLES_INDEX, index, session));
+        return new Manifest(
+                Manifest.FORMAT_VERSION,
+                run,
+                state.step(),
+                state.epoch(),
+                kind,
+                createdAt,
+                metrics,
+                modelInfo,
+                chunks.chunkSize(),
+                files,
+                variables.stream().map(CheckpointWriter::entry).toList(),
+                kind.resumable() ? state : null,
+                initFrom.orElse(null));
     }
 
     @Override
     public void close()
     {
-        tfCheckpoints.close();
         FileTrees.deleteQuietly(scratch);
     }
 

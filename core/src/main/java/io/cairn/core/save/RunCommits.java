@@ -12,6 +12,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -66,7 +67,10 @@ public final class RunCommits
             log.info("Run {} already has step {}; keeping the committed checkpoint", run, manifest.step());
             return;
         }
-        timings.committed(new CommittedSave(manifest.step(), manifest.kind(), manifest.bytes(), chunkBytesAdded + manifestBytes, cost.elapsed(), cost.cpu()));
+        CommittedSave committed = new CommittedSave(manifest.step(), manifest.kind(), manifest.bytes(), chunkBytesAdded + manifestBytes, cost.elapsed(), cost.cpu());
+        log.debug("Run {} committed step {}: background {} ms, CPU {} ms, {} MB", run, manifest.step(), committed.backgroundTime().toMillis(),
+                committed.backgroundCpuTime().toMillis(), String.format(Locale.ROOT, "%.1f", manifest.bytes() / 1e6));
+        timings.committed(committed);
         retention.committed(manifest.step());
         listeners.forEach(listener -> listener.onCommitted(manifest));
         try {
@@ -93,10 +97,21 @@ public final class RunCommits
         }
     }
 
-    private static boolean sameContent(Manifest existing, Manifest manifest)
+    /**
+     * Whether two checkpoints hold the same files. Their file hashes compare when both manifests define
+     * them alike (over chunk hashes since format version 3, over bytes before); otherwise the chunk lists
+     * do, which only match for files cut alike.
+     */
+    static boolean sameContent(Manifest existing, Manifest manifest)
     {
+        boolean sameHashes = existing.hashesChunkLists() == manifest.hashesChunkLists();
         return existing.kind() == manifest.kind()
-                && existing.files().stream().map(file -> file.path() + ":" + file.sha256()).toList()
-                        .equals(manifest.files().stream().map(file -> file.path() + ":" + file.sha256()).toList());
+                && existing.files().stream().map(file -> contentKey(file, sameHashes)).toList()
+                        .equals(manifest.files().stream().map(file -> contentKey(file, sameHashes)).toList());
+    }
+
+    private static String contentKey(Manifest.FileEntry file, boolean byFileHash)
+    {
+        return file.path() + ":" + (byFileHash ? file.sha256() : String.join(",", file.chunks()));
     }
 }

@@ -45,9 +45,17 @@ public final class SavePipeline
 
     public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, FailureHandler onFailure)
     {
+        this(run, maxInFlight, maxSnapshotBytes, false, onFailure);
+    }
+
+    /**
+     * @param lowerPriority run the save thread at a lower OS priority than training ({@link Threads#runInBackground()})
+     */
+    public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, boolean lowerPriority, FailureHandler onFailure)
+    {
         this.run = requireNonNull(run, "run is null");
         this.onFailure = requireNonNull(onFailure, "onFailure is null");
-        this.executor = Executors.newSingleThreadExecutor(Threads.daemonThreadsNamed("cairn-save-" + run));
+        this.executor = Executors.newSingleThreadExecutor(Threads.daemonThreadsNamed("cairn-save-" + run, lowerPriority));
         this.inFlight = new Semaphore(maxInFlight);
         this.memoryPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxSnapshotBytes >> 20));
         this.snapshotMemory = new Semaphore(memoryPermits);

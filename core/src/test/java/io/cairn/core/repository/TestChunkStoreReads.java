@@ -163,6 +163,32 @@ class TestChunkStoreReads
     }
 
     @Test
+    void aFileHashIsDerivedFromTheChunkHashes()
+            throws IOException
+    {
+        Manifest.FileEntry entry = chunks.putFile("a", random(3 * CHUNK + 5), session);
+
+        assertThat(entry.sha256()).isEqualTo(Hashes.chunkListHash(entry.chunks()));
+        assertThat(chunks.verify(manifestOf(entry))).isEmpty();
+    }
+
+    @Test
+    void aFormatVersion2ManifestChecksTheHashOfTheFilesBytes()
+            throws IOException
+    {
+        byte[] data = random(3 * CHUNK + 5);
+        Manifest.FileEntry entry = chunks.putFile("a", data, session);
+        Manifest.FileEntry hashedBytes = new Manifest.FileEntry("a", entry.size(), Hashes.sha256Hex(data), entry.chunks(), entry.chunkSizes());
+
+        assertThat(chunks.verify(asFormatVersion2(manifestOf(hashedBytes)))).isEmpty();
+        assertThat(read(asFormatVersion2(manifestOf(hashedBytes)))).isEqualTo(data);
+        assertThat(chunks.verify(asFormatVersion2(manifestOf(entry)))).as("a version 2 file hash is over the bytes, not the chunk hashes")
+                .singleElement().asString().contains("hashes to " + Hashes.sha256Hex(data) + ", expected " + entry.sha256());
+        assertThat(chunks.verify(manifestOf(hashedBytes))).as("a version 3 file hash is over the chunk hashes")
+                .singleElement().asString().contains("lists chunks that hash to " + entry.sha256());
+    }
+
+    @Test
     void aClosedChunkStoreFailsReadsAndWritesInsteadOfHanging()
             throws IOException
     {
@@ -184,6 +210,12 @@ class TestChunkStoreReads
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         chunks.readFile(manifest, manifest.files().get(0), out);
         return out.toByteArray();
+    }
+
+    private static Manifest asFormatVersion2(Manifest manifest)
+    {
+        return new Manifest(2, manifest.run(), manifest.step(), manifest.epoch(), manifest.kind(), manifest.createdAt(), manifest.metrics(), manifest.model(),
+                manifest.chunkSize(), manifest.files(), manifest.variables(), manifest.trainerState(), manifest.initFrom());
     }
 
     private static Manifest manifestOf(Manifest.FileEntry file)

@@ -2,6 +2,7 @@ package io.cairn.core.repository;
 
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.RepositoryDescriptor;
+import io.cairn.core.internal.Threads;
 import io.cairn.core.store.CheckpointStore;
 import io.cairn.core.store.ForwardingCheckpointStore;
 import io.cairn.core.store.MemoryCheckpointStore;
@@ -11,9 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Which store requests a save costs: a run's first save asks before writing each chunk it does not
@@ -66,6 +70,44 @@ class TestChunkUploads
             chunks.readFile(manifestOf(next), next, out);
             assertThat(out.toByteArray()).isEqualTo(second);
         }
+    }
+
+    @Test
+    void chunksOfASessionInTheBackgroundUploadAtALowerPriority()
+            throws IOException
+    {
+        OptionalInt base = Threads.currentThreadNiceness();
+        assumeTrue(base.isPresent(), "thread niceness is Linux's");
+        byte[] data = FileManifests.randomBytes(8 * CHUNK, 3);
+
+        List<OptionalInt> lowered = writersNiceness(data, new UploadSession(true));
+        List<OptionalInt> kept = writersNiceness(data, new UploadSession(false));
+
+        assertThat(lowered).hasSize(8).containsOnly(OptionalInt.of(Math.min(19, base.getAsInt() + Threads.BACKGROUND_NICENESS_INCREMENT)));
+        assertThat(kept).hasSize(8).containsOnly(base);
+    }
+
+    /**
+     * The niceness of the thread that wrote each chunk, on a fresh chunk store's transfer threads.
+     */
+    private static List<OptionalInt> writersNiceness(byte[] data, UploadSession session)
+            throws IOException
+    {
+        List<OptionalInt> niceness = new CopyOnWriteArrayList<>();
+        CheckpointStore observed = new ForwardingCheckpointStore(new MemoryCheckpointStore())
+        {
+            @Override
+            public void write(String key, InputStream in, long length)
+                    throws IOException
+            {
+                niceness.add(Threads.currentThreadNiceness());
+                super.write(key, in, length);
+            }
+        };
+        try (ChunkStore chunks = new ChunkStore(observed, CHUNK, 2)) {
+            chunks.putFile("a", data, session);
+        }
+        return niceness;
     }
 
     private static Manifest manifestOf(Manifest.FileEntry file)

@@ -78,7 +78,7 @@ class TestManifestCodec
     @Test
     void rejectsAnotherFormatVersion()
     {
-        assertCorrupt(json -> json.put("formatVersion", 3), "format version 3 is not supported");
+        assertCorrupt(json -> json.put("formatVersion", 4), "format version 4 is not supported");
         assertCorrupt(json -> json.put("formatVersion", 0), "format version 0 is not supported");
     }
 

@@ -1,6 +1,7 @@
 package io.cairn.core.save;
 
 import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.internal.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The background save pipeline: order, bounds, and failures that are never swallowed.
@@ -138,6 +141,24 @@ class TestSavePipeline
                 .hasMessageContaining("Checkpointer of run run-1 is closed");
         AtomicReference<SavePipeline.Slot> again = new AtomicReference<>();
         assertThat(waitFor(CompletableFuture.runAsync(() -> again.set(pipeline.acquire(MIB))), 10_000)).isTrue();
+    }
+
+    @Test
+    void theSaveThreadRunsAtALowerPriorityUnlessTurnedOff()
+    {
+        OptionalInt base = Threads.currentThreadNiceness();
+        assumeTrue(base.isPresent(), "thread niceness is Linux's");
+
+        pipeline = new SavePipeline("run-1", 1, MIB, true, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
+        AtomicReference<OptionalInt> lowered = new AtomicReference<>();
+        pipeline.submit(1, pipeline.acquire(MIB), slot -> lowered.set(Threads.currentThreadNiceness()), true);
+        assertThat(lowered.get()).hasValue(Math.min(19, base.getAsInt() + Threads.BACKGROUND_NICENESS_INCREMENT));
+        pipeline.shutdown();
+
+        pipeline = new SavePipeline("run-2", 1, MIB, false, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
+        AtomicReference<OptionalInt> kept = new AtomicReference<>();
+        pipeline.submit(1, pipeline.acquire(MIB), slot -> kept.set(Threads.currentThreadNiceness()), true);
+        assertThat(kept.get()).hasValue(base.getAsInt());
     }
 
     private SavePipeline pipeline(int maxInFlight, long maxSnapshotBytes)

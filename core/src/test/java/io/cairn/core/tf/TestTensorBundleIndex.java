@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Reads index files TensorFlow itself writes ({@code SaveV2} through {@link TfCheckpoints}).
+ * Reads index files TensorFlow itself writes ({@code SaveV2} through {@link SaveV2Writer}).
  */
 class TestTensorBundleIndex
 {
@@ -115,8 +115,8 @@ class TestTensorBundleIndex
 
     private static void write(Model model, Path directory)
     {
-        try (TfCheckpoints checkpoints = new TfCheckpoints(); ModelSnapshot snapshot = model.snapshot(variable -> true)) {
-            checkpoints.write(snapshot, directory.resolve("variables"));
+        try (ModelSnapshot snapshot = model.snapshot(variable -> true)) {
+            SaveV2Writer.write(snapshot, directory.resolve("variables"));
         }
     }
 
