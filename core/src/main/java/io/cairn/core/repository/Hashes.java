@@ -13,6 +13,8 @@ import java.util.List;
  */
 public final class Hashes
 {
+    private static final int HASH_SLICE = 64 << 10;
+
     private Hashes() {}
 
     public static MessageDigest sha256()
@@ -30,10 +32,18 @@ public final class Hashes
         return hex(sha256().digest(data));
     }
 
+    /**
+     * Hashes in slices: the JVM's SHA-256 intrinsic has no safepoint poll inside, so a background
+     * thread descheduled mid-way through a whole chunk would hold up every thread's next safepoint.
+     */
     public static String sha256Hex(byte[] data, int offset, int length)
     {
         MessageDigest digest = sha256();
-        digest.update(data, offset, length);
+        for (int done = 0; done < length; ) {
+            int slice = Math.min(HASH_SLICE, length - done);
+            digest.update(data, offset + done, slice);
+            done += slice;
+        }
         return hex(digest.digest());
     }
 
