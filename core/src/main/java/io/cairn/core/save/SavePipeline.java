@@ -127,26 +127,6 @@ public final class SavePipeline
     }
 
     /**
-     * Runs one-time preparation on the save thread, in order with the saves; its failure is only logged.
-     */
-    public void submitQuietly(String what, Runnable work)
-    {
-        try {
-            executor.submit(() -> {
-                try {
-                    work.run();
-                }
-                catch (RuntimeException e) {
-                    log.debug("{} for run {} failed: {}", what, run, e.getMessage());
-                }
-            });
-        }
-        catch (RejectedExecutionException e) {
-            throw new IllegalStateException("Checkpointer of run " + run + " is closed", e);
-        }
-    }
-
-    /**
      * Waits until every save so far is committed (or failed).
      *
      * @throws CheckpointException if a save failed
