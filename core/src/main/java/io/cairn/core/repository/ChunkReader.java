@@ -40,10 +40,10 @@ public final class ChunkReader
     private final Manifest.FileEntry file;
     private final List<Long> lengths;
     private final long[] offsets;
-    // guards the count of chunks being streamed into the sink, and stops new ones once the read failed
+    // guards the count of chunks being streamed into the sink; stopped (set under it) ends them once the read failed
     private final Object lock = new Object();
     private int streaming;
-    private boolean stopped;
+    private volatile boolean stopped;
 
     /**
      * Receives a file's bytes at their offset in the file. Called on the transfer threads, concurrently,
@@ -181,7 +181,7 @@ public final class ChunkReader
             byte[] buffer = new byte[(int) Math.min(BUFFER_BYTES, Math.max(expected, 1))];
             long length = 0;
             try (InputStream in = chunks.store().read(RepositoryLayout.chunkKey(hash))) {
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                for (int read = in.read(buffer); read >= 0 && !stopped; read = in.read(buffer)) {
                     digest.update(buffer, 0, read);
                     int inChunk = (int) Math.max(0, Math.min(read, expected - length));
                     if (inChunk > 0) {
@@ -192,6 +192,10 @@ public final class ChunkReader
             }
             catch (FileNotFoundException e) {
                 throw new CorruptCheckpointException(describeChunk(index) + " is missing from " + chunks.store().location(), e);
+            }
+            if (stopped) {
+                // another chunk failed: the read is over, this chunk's bytes no longer matter
+                return;
             }
             String actual = Hashes.hex(digest.digest());
             if (!actual.equals(hash)) {
