@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -222,6 +223,29 @@ public final class ChunkStore
             }
         }
         return problems;
+    }
+
+    /**
+     * The number of chunks a reader keeps in flight at once: the read-ahead window.
+     */
+    int readWindow()
+    {
+        return window;
+    }
+
+    /**
+     * Runs a chunk transfer on the transfer threads; for {@link ChunkReader}.
+     *
+     * @throws RejectedExecutionException when the store is closed
+     */
+    <T> Future<T> submitTransfer(Callable<T> transfer)
+    {
+        return transfers.submit(transfer);
+    }
+
+    CheckpointStore store()
+    {
+        return store;
     }
 
     private byte[] readChunk(Manifest manifest, Manifest.FileEntry file, int index)

@@ -1,22 +1,16 @@
 package io.cairn.core.tf;
 
-import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.ModelMismatchException;
 import io.cairn.core.checkpoint.SaveKind;
-import io.cairn.core.internal.FileTrees;
 import io.cairn.core.model.Model;
 import io.cairn.core.model.ModelVariable;
 import io.cairn.core.model.VariableRole;
-import io.cairn.core.repository.CheckpointFiles;
 import io.cairn.core.repository.ChunkStore;
 import io.cairn.core.train.TrainerState;
 import org.tensorflow.Tensor;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +21,8 @@ import static io.cairn.core.repository.ChunkStore.describe;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Restores a checkpoint's variables into a live model: every type and shape is checked first, the
- * variable files are read verified from the chunk store, read back by TF's {@code RestoreV2} and
+ * Restores a checkpoint's variables into a live model: every type and shape is checked first, then
+ * each tensor is copied from its verified chunks into a host tensor ({@link BundleReader}), and all are
  * assigned in one {@code Session.run}.
  */
 public final class CheckpointRestorer
@@ -74,27 +68,13 @@ public final class CheckpointRestorer
     private void assign(Manifest manifest, List<Manifest.VariableEntry> variables, Model model)
             throws IOException
     {
-        Path scratch = Files.createTempDirectory("cairn-restore-");
+        // every tensor is read and verified before the first assign, so a damaged checkpoint assigns nothing
+        Map<String, Tensor> tensors = new BundleReader(chunks, manifest).read(variables);
         try {
-            for (Manifest.FileEntry file : manifest.files()) {
-                if (CheckpointFiles.isVariablesFile(file.path())) {
-                    Path target = CheckpointFiles.resolveInside(scratch, file.path());
-                    Files.createDirectories(target.getParent());
-                    try (OutputStream out = Files.newOutputStream(target)) {
-                        chunks.readFile(manifest, file, out);
-                    }
-                }
-            }
-            Map<String, Tensor> tensors = TfCheckpoints.read(scratch.resolve(CheckpointFiles.VARIABLES_PREFIX), variables);
-            try {
-                model.assign(tensors);
-            }
-            finally {
-                tensors.values().forEach(Tensor::close);
-            }
+            model.assign(tensors);
         }
         finally {
-            FileTrees.deleteQuietly(scratch);
+            tensors.values().forEach(Tensor::close);
         }
     }
 
