@@ -19,14 +19,17 @@ import static java.util.Objects.requireNonNull;
  * <p>It measures the training loop itself: the time between two calls of {@link #afterStep} is one
  * step, including any stall of a save and any slowdown while a save runs. A <em>cycle</em> runs from
  * one of its saves to the next; its cost is its wall time minus its steps times its undisturbed step
- * time (the median of the cycle's second half, when the save that opened it is long done). Saves by
- * other policies ({@link SavePolicies#anyOf}) fall in a cycle too and are paid for the same way.
+ * time: the mean step of the cycle's second half, when the save that opened it is long done. A mean,
+ * not a median, because training's own slow steps (an epoch's end, the machine's other work) are not
+ * the save's doing; so a cycle's measured cost is noisy, and averaged over cycles. Saves by other
+ * policies ({@link SavePolicies#anyOf}) are measured and paid for like its own: each starts a new cycle.
  *
  * <p>The budget is kept like an account: every cycle earns {@code budget × its wall time} and pays
  * its measured cost. A save is made once the account holds what the next save is expected to cost
  * (an exponential average of the measured costs), and never banks more than one save's worth, so a
  * cheaper save does not cause a burst. In steady state a save costing {@code c} is made every
- * {@code c × (1 - budget) / (budget × step time)} steps. The first save comes after a short warm-up
+ * {@code c × (1 - budget) / (budget × step time)} steps, and at least every {@value #MIN_INTERVAL}
+ * steps, so that each cycle has steps after its save to measure. The first save comes after a short warm-up
  * ({@value #WARMUP_STEPS} steps) that learns the step time; its cost is paid from what later cycles
  * earn, so a run shorter than {@code first save's cost / budget} spends more than the budget.
  *
@@ -38,8 +41,10 @@ public final class SaveBudget
         implements SavePolicy
 {
     static final int WARMUP_STEPS = 20;
+    // so that every cycle has steps after its save to measure the save against
+    static final int MIN_INTERVAL = 4;
 
-    private static final double COST_SMOOTHING = 0.5;
+    private static final double COST_SMOOTHING = 0.3;
     // a cycle's undisturbed step time may be at most this much above the previous cycle's, so a save
     // still running through a short cycle's second half does not pass for the new normal; until the
     // cycle is this many times as long as planned, when a slower step time has to be the new normal
@@ -150,52 +155,85 @@ public final class SaveBudget
             // the warm-up cycle held no save: it only earns
             warmedUp = true;
             balance = budget * cycleTime;
-            close(step, now, cycleTime, 0);
+            close(step, now, cycleTime, 0, true);
             checkAt = WARMUP_STEPS;
             planned = checkAt;
             return true;
         }
-        double cost = Math.max(0, cycleTime - steps * base);
-        double estimate = Double.isNaN(costEstimate) ? cost : COST_SMOOTHING * cost + (1 - COST_SMOOTHING) * costEstimate;
+        // below zero when the second half was the slower one: noise, kept so the average is not biased
+        double cost = cycleTime - steps * base;
+        double expected = Math.max(0, smoothed(cost));
         double account = balance + budget * cycleTime - cost;
-        if (account < estimate) {
-            long needed = (long) Math.ceil((estimate - account) / (budget * base));
+        if (account < expected) {
+            long needed = (long) Math.ceil((expected - account) / (budget * base));
             // at least a sixteenth more (few checks), at most double (a capped baseline can overstate the cost)
             checkAt = steps + Math.min(Math.max(needed, 1 + steps / 16), steps);
             return false;
         }
-        costEstimate = estimate;
-        balance = Math.min(account, estimate);
-        close(step, now, cycleTime, cost);
-        // the next cycle pays for the save made now and must leave the account holding one more
-        checkAt = Math.max(1, (long) Math.ceil((estimate * (2 - budget) - balance) / (budget * base)));
-        planned = checkAt;
+        settle(step, now, cycleTime, cost, true);
         return true;
     }
 
-    private void close(long step, long now, double cycleTime, double cost)
+    /**
+     * Another policy of an {@link SavePolicies#anyOf} saved after {@code step}: the cycle so far is
+     * measured and paid for as if this policy had saved, and the next cycle starts at that save, so
+     * its cost is measured against the steps after it. The save is not counted as this policy's.
+     */
+    synchronized void savedByOther(long step)
+    {
+        if (!warmedUp || steps == 0) {
+            return;
+        }
+        double cycleTime = last - cycleStart;
+        // too few steps to tell a save from the steps after it: the previous cycle's step time
+        double base = steps >= 2 * MIN_INTERVAL ? baseline() : reference;
+        baseline = base;
+        settle(step, last, cycleTime, cycleTime - steps * base, false);
+    }
+
+    private void settle(long step, long now, double cycleTime, double cost, boolean own)
+    {
+        double estimate = smoothed(cost);
+        double expected = Math.max(0, estimate);
+        costEstimate = estimate;
+        balance = Math.min(balance + budget * cycleTime - cost, expected);
+        close(step, now, cycleTime, cost, own);
+        // the next cycle pays for the save made now and must leave the account holding one more
+        checkAt = Math.max(MIN_INTERVAL, (long) Math.ceil((expected * (2 - budget) - balance) / (budget * baseline)));
+        planned = checkAt;
+    }
+
+    private double smoothed(double cost)
+    {
+        return Double.isNaN(costEstimate) ? cost : COST_SMOOTHING * cost + (1 - COST_SMOOTHING) * costEstimate;
+    }
+
+    private void close(long step, long now, double cycleTime, double cost, boolean own)
     {
         reference = baseline;
         spent += cost;
         elapsed += cycleTime;
-        intervals.add(step - cycleStartStep);
+        if (own) {
+            intervals.add(step - cycleStartStep);
+        }
         cycleStart = now;
         cycleStartStep = step;
         steps = 0;
     }
 
     /**
-     * The cycle's undisturbed step time: the median of its second half, at most
+     * The cycle's undisturbed step time: the mean of its second half, at most
      * {@link #MAX_BASELINE_RISE} times the previous cycle's while the cycle is not much longer than planned.
      */
     private double baseline()
     {
-        long[] half = Arrays.copyOfRange(stepNanos, steps / 2, steps);
-        Arrays.sort(half);
-        int middle = half.length / 2;
-        double median = half.length % 2 == 1 ? half[middle] : (half[middle - 1] + half[middle]) / 2.0;
+        long sum = 0;
+        for (int i = steps / 2; i < steps; i++) {
+            sum += stepNanos[i];
+        }
+        double mean = (double) sum / (steps - steps / 2);
         boolean capped = !Double.isNaN(reference) && steps < TRUST_RISE_AFTER * planned;
-        return capped ? Math.min(median, reference * MAX_BASELINE_RISE) : median;
+        return capped ? Math.min(mean, reference * MAX_BASELINE_RISE) : mean;
     }
 
     private void record(long took)
@@ -223,8 +261,8 @@ public final class SaveBudget
     }
 
     /**
-     * The steps before each save this policy asked for, since the previous one (the first counts from
-     * where training started).
+     * The steps before each save this policy asked for, since the save before it, by this policy or
+     * another of an {@link SavePolicies#anyOf} (the first counts from where training started).
      */
     public synchronized List<Long> intervals()
     {
@@ -252,10 +290,10 @@ public final class SaveBudget
             double open = last - cycleStart;
             time += open;
             if (warmedUp) {
-                cost += Math.max(0, open - steps * baseline());
+                cost += open - steps * baseline();
             }
         }
-        return time > 0 ? cost / time : 0;
+        return time > 0 ? Math.max(0, cost / time) : 0;
     }
 
     /**

@@ -171,19 +171,36 @@ public final class SavePolicies
         @Override
         public boolean afterStep(long step, Map<String, Double> metrics)
         {
-            boolean save = false;
-            for (SavePolicy policy : policies) {
-                save |= policy.afterStep(step, metrics);
+            boolean[] said = new boolean[policies.size()];
+            for (int i = 0; i < said.length; i++) {
+                said[i] = policies.get(i).afterStep(step, metrics);
             }
-            return save;
+            return tellBudgets(step, said);
         }
 
         @Override
         public boolean afterEpoch(int epochsDone, long step, Map<String, Double> metrics)
         {
+            boolean[] said = new boolean[policies.size()];
+            for (int i = 0; i < said.length; i++) {
+                said[i] = policies.get(i).afterEpoch(epochsDone, step, metrics);
+            }
+            return tellBudgets(step, said);
+        }
+
+        /**
+         * A budget pays for every save, so it hears of those the other policies asked for.
+         */
+        private boolean tellBudgets(long step, boolean[] said)
+        {
             boolean save = false;
-            for (SavePolicy policy : policies) {
-                save |= policy.afterEpoch(epochsDone, step, metrics);
+            for (boolean yes : said) {
+                save |= yes;
+            }
+            for (int i = 0; save && i < said.length; i++) {
+                if (!said[i] && policies.get(i) instanceof SaveBudget budget) {
+                    budget.savedByOther(step);
+                }
             }
             return save;
         }

@@ -105,6 +105,23 @@ class TestSaveBudget
     }
 
     @Test
+    void trainingsOwnSlowStepsAreNotChargedToSaves()
+    {
+        // every 32nd step takes 30 ms more (an epoch's end): 10.94 ms a step on average, so a save
+        // costing 120 ms is allowed every 0.12 * 0.95 / (0.05 * 0.01094) = 208 steps
+        Loop loop = new Loop(10 * MILLIS, 20 * MILLIS, 5 * MILLIS, 20);
+        loop.epochEnd = 30 * MILLIS;
+        SaveBudget budget = SavePolicies.budget(0.05, loop.clock::get);
+
+        loop.run(budget, 20_000);
+
+        // a cycle's measured cost varies with how many slow steps fall in each half: its average does not
+        assertThat(lastIntervals(budget, 40).stream().mapToLong(Long::longValue).average().orElseThrow()).isBetween(190.0, 270.0);
+        assertThat(loop.costFraction()).isBetween(0.04, 0.05);
+        assertThat(budget.measuredCost()).isCloseTo(loop.costFraction(), within(0.005));
+    }
+
+    @Test
     void composesWithEveryStepsAndPaysForItsSaves()
     {
         Loop alone = new Loop(10 * MILLIS, 20 * MILLIS, 5 * MILLIS, 20);
@@ -180,6 +197,7 @@ class TestSaveBudget
         final AtomicLong clock = new AtomicLong(123_456_789);
         final List<Long> saved = new ArrayList<>();
         long stepNanos;
+        long epochEnd;
         long stall;
         long slowdown;
         int slowSteps;
@@ -205,6 +223,7 @@ class TestSaveBudget
             for (long i = 0; i < steps; i++) {
                 step++;
                 long took = jitter == null ? stepNanos : (long) (stepNanos * (0.95 + 0.1 * jitter.nextDouble()));
+                took += step % 32 == 0 ? epochEnd : 0;
                 training += took;
                 if (stallNext) {
                     took += stall + wait;
