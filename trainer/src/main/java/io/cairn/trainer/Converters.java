@@ -1,6 +1,7 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.RepositoryDescriptor;
+import io.cairn.core.checkpoint.SaveBudget;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.store.SettingValues;
 import picocli.CommandLine.ITypeConverter;
@@ -55,6 +56,20 @@ final class Converters
         public Duration convert(String value)
         {
             return parse("--keep-every", value, text -> SettingValues.duration("--keep-every", text));
+        }
+    }
+
+    /**
+     * {@code --save-budget 5%}: a percentage or a fraction ({@code 0.05}) of training time, more than
+     * 0 and less than 100%.
+     */
+    static final class Budget
+            implements ITypeConverter<Double>
+    {
+        @Override
+        public Double convert(String value)
+        {
+            return parse("--save-budget", value, SaveBudget::parse);
         }
     }
 

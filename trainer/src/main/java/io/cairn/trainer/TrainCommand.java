@@ -42,6 +42,10 @@ final class TrainCommand
     @Option(names = "--save-best", paramLabel = "METRIC[:min|max]", converter = Converters.SaveBest.class, description = "Save at an epoch end when METRIC (loss, accuracy) improves.")
     MonitorSpec saveBest;
 
+    @Option(names = "--save-budget", paramLabel = "PERCENT", converter = Converters.Budget.class,
+            description = "Save as often as the measured cost of saving (stall plus slowed steps) stays within PERCENT of training time, e.g. 5% or 0.05.")
+    Double saveBudget;
+
     @Option(names = "--no-save", description = "Train without saving, a baseline to compare against; the store is not opened.")
     boolean noSave;
 
@@ -113,6 +117,7 @@ final class TrainCommand
                 .saveEvery(saveEvery)
                 .saveEveryEpochs(saveEveryEpochs)
                 .saveBest(saveBest)
+                .saveBudget(saveBudget)
                 .noSave(noSave)
                 .keepLast(keepLast)
                 .keepEverySteps(keepEverySteps)

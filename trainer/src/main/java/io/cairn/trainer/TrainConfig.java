@@ -7,6 +7,7 @@ import io.cairn.trainer.inject.CairnConfigBuilder;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -38,6 +39,7 @@ final class TrainConfig
     private final Optional<Duration> saveEvery;
     private final OptionalInt saveEveryEpochs;
     private final Optional<MonitorSpec> saveBest;
+    private final OptionalDouble saveBudget;
     private final boolean noSave;
     private final OptionalInt keepLast;
     private final OptionalLong keepEverySteps;
@@ -67,6 +69,7 @@ final class TrainConfig
         this.saveEvery = Optional.ofNullable(builder.saveEvery);
         this.saveEveryEpochs = builder.saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(builder.saveEveryEpochs);
         this.saveBest = Optional.ofNullable(builder.saveBest);
+        this.saveBudget = builder.saveBudget == null ? OptionalDouble.empty() : OptionalDouble.of(builder.saveBudget);
         this.noSave = builder.noSave;
         this.keepLast = builder.keepLast == null ? OptionalInt.empty() : OptionalInt.of(builder.keepLast);
         this.keepEverySteps = builder.keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(builder.keepEverySteps);
@@ -153,6 +156,14 @@ final class TrainConfig
     Optional<MonitorSpec> saveBest()
     {
         return saveBest;
+    }
+
+    /**
+     * {@code --save-budget}: the fraction of training time saving may cost.
+     */
+    OptionalDouble saveBudget()
+    {
+        return saveBudget;
     }
 
     /**
@@ -253,6 +264,7 @@ final class TrainConfig
         saveEvery.ifPresent(builder::saveEvery);
         saveEveryEpochs.ifPresent(builder::saveEveryEpochs);
         saveBest.ifPresent(monitor -> builder.saveBest(monitor.metric(), monitor.mode()));
+        saveBudget.ifPresent(builder::saveBudget);
         keepLast.ifPresent(builder::keepLast);
         keepEverySteps.ifPresent(builder::keepEverySteps);
         keepEvery.ifPresent(builder::keepEvery);
@@ -291,6 +303,8 @@ final class TrainConfig
         Builder saveEveryEpochs(Integer epochs);
 
         Builder saveBest(MonitorSpec monitor);
+
+        Builder saveBudget(Double budget);
 
         Builder noSave(boolean noSave);
 

@@ -28,6 +28,7 @@ final class TrainConfigBuilder implements TrainConfig.Builder
     Duration saveEvery;
     Integer saveEveryEpochs;
     MonitorSpec saveBest;
+    Double saveBudget;
     boolean noSave;
     Integer keepLast;
     Long keepEverySteps;
@@ -136,6 +137,13 @@ final class TrainConfigBuilder implements TrainConfig.Builder
     }
 
     @Override
+    public TrainConfig.Builder saveBudget(Double budget)
+    {
+        this.saveBudget = budget;
+        return this;
+    }
+
+    @Override
     public TrainConfig.Builder noSave(boolean noSave)
     {
         this.noSave = noSave;
@@ -240,6 +248,9 @@ final class TrainConfigBuilder implements TrainConfig.Builder
         if (saveEvery != null && (saveEvery.isZero() || saveEvery.isNegative())) {
             throw new UsageException("--save-every must be positive, got " + saveEvery);
         }
+        if (saveBudget != null && !(saveBudget > 0 && saveBudget < 1)) {
+            throw new UsageException("--save-budget must be more than 0% and less than 100% of training time, got " + saveBudget);
+        }
         if (keepEvery != null && (keepEvery.isZero() || keepEvery.isNegative())) {
             throw new UsageException("--keep-every must be positive, got " + keepEvery);
         }
@@ -277,6 +288,7 @@ final class TrainConfigBuilder implements TrainConfig.Builder
         given.put("--save-every", saveEvery != null);
         given.put("--save-every-epochs", saveEveryEpochs != null);
         given.put("--save-best", saveBest != null);
+        given.put("--save-budget", saveBudget != null);
         given.put("--save-on-finish", saveOnFinish);
         given.put("--sync", sync);
         given.put("--keep-last", keepLast != null);

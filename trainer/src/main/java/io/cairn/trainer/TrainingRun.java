@@ -1,9 +1,11 @@
 package io.cairn.trainer;
 
+import io.cairn.core.checkpoint.CheckpointCallback;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
 import io.cairn.core.checkpoint.CommittedSave;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveBudget;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.model.Model;
 import io.cairn.core.train.FitOptions;
@@ -14,6 +16,7 @@ import io.cairn.core.train.TrainingLogs;
 import io.cairn.trainer.inject.Checkpointers;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
+import io.cairn.trainer.json.SaveBudgetCadence;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 
@@ -64,15 +67,21 @@ final class TrainingRun
             }
             Checkpointer checkpointer = open(model);
             FitResult result;
+            Optional<SaveBudget> budget;
             try (checkpointer) {
                 FitOptions fit = fitOptions();
                 if (checkpointer.resumeState().isPresent()) {
                     fit = fit.resumingFrom(checkpointer.resumeState().get());
                 }
-                result = fit(model, data, fit, checkpointerFactories.get().callbacks(checkpointer));
+                List<TrainingCallback> hooks = checkpointerFactories.get().callbacks(checkpointer);
+                budget = hooks.stream()
+                        .filter(CheckpointCallback.class::isInstance)
+                        .flatMap(hook -> SaveBudget.in(((CheckpointCallback) hook).policy()).stream())
+                        .findFirst();
+                result = fit(model, data, fit, hooks);
                 checkpointer.awaitPending();
             }
-            report(checkpointer, result);
+            report(checkpointer, result, budget);
             return CairnCommand.OK;
         }
     }
@@ -155,7 +164,7 @@ final class TrainingRun
         return checkpointer;
     }
 
-    private void report(Checkpointer checkpointer, FitResult result)
+    private void report(Checkpointer checkpointer, FitResult result, Optional<SaveBudget> budget)
             throws IOException
     {
         List<Long> saved = checkpointer.committedSteps();
@@ -167,6 +176,8 @@ final class TrainingRun
         String from = checkpointer.initFrom().map(parent -> " (from " + parent + ")").orElse("");
         console.err().printf(Locale.ROOT, "Run %s%s: %d steps in %.2f s (%.0f steps/s); saved %s, adding %s bytes; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
                 checkpointer.run(), from, result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, added, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
+        budget.ifPresent(chosen -> console.err().printf(Locale.ROOT, "Save budget %.1f%%: saved every %s steps, measured cost %.1f%% of training time, next interval %d steps%n",
+                chosen.budget() * 100, chosen.intervals(), chosen.measuredCost() * 100, chosen.nextInterval()));
         if (config.json()) {
             List<Double> snapshots = checkpointer.snapshotMillis();
             JsonPrinter.print(console.out(), new JsonDocuments.TrainSummary(
@@ -181,7 +192,9 @@ final class TrainingRun
                     saved,
                     saves.stream().map(save -> new JsonDocuments.SaveBytes(save.step(), save.bytes(), save.bytesAdded())).toList(),
                     retained,
-                    result.metrics()));
+                    result.metrics(),
+                    budget.map(chosen -> new SaveBudgetCadence(chosen.budget(), chosen.saves(), chosen.intervals(), chosen.nextInterval(),
+                            chosen.measuredCost(), chosen.stepMillis())).orElse(null)));
         }
     }
 

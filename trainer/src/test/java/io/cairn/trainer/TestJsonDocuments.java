@@ -7,6 +7,7 @@ import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.train.TrainerState;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
+import io.cairn.trainer.json.SaveBudgetCadence;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -167,6 +168,25 @@ class TestJsonDocuments
         JsonNode notSaved = json(new JsonDocuments.TrainSummary(null, null, null, 160, 0.41, 390.2, new JsonDocuments.Stalls(0, 0, 0), new JsonDocuments.Timings(0, 0),
                 List.of(), List.of(), List.of(), Map.of()));
         assertThat(notSaved.get("run").isNull()).isTrue();
+    }
+
+    @Test
+    void trainWithASaveBudgetAddsTheCadenceItChose()
+            throws IOException
+    {
+        JsonNode summary = json(new JsonDocuments.TrainSummary("r1", null, null, 400, 30.2, 13.2, new JsonDocuments.Stalls(40, 60, 2), new JsonDocuments.Timings(30, 45),
+                List.of(21L, 300L), List.of(), List.of(21L, 300L), metrics(),
+                new SaveBudgetCadence(0.05, 2, List.of(21L, 279L), 281, 0.031, 73.5)));
+        assertThat(fields(summary)).containsExactly("run", "resumedFrom", "initFrom", "steps", "trainSeconds", "stepsPerSecond", "saveStallMillis", "snapshotMillis",
+                "saved", "bytesAdded", "retained", "metrics", "saveBudget");
+        JsonNode budget = summary.get("saveBudget");
+        assertThat(fields(budget)).containsExactly("budget", "saves", "intervalSteps", "nextIntervalSteps", "measuredCost", "stepMillis");
+        assertThat(budget.get("budget").isDouble()).isTrue();
+        assertThat(budget.get("saves").isInt()).isTrue();
+        assertThat(budget.get("intervalSteps").toString()).isEqualTo("[21,279]");
+        assertThat(budget.get("nextIntervalSteps").isIntegralNumber()).isTrue();
+        assertThat(budget.get("measuredCost").isDouble()).isTrue();
+        assertThat(budget.get("stepMillis").isDouble()).isTrue();
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -43,6 +44,7 @@ class TestTrainConfig
                 .saveEvery(Duration.ofMinutes(5))
                 .saveEveryEpochs(2)
                 .saveBest(new MonitorSpec("accuracy", MetricMode.MAX))
+                .saveBudget(0.05)
                 .keepLast(3)
                 .keepEverySteps(100L)
                 .keepEvery(Duration.ofHours(1))
@@ -58,6 +60,8 @@ class TestTrainConfig
         assertThat(config.saveEverySteps()).isEqualTo(OptionalLong.of(10));
         assertThat(config.saveEvery()).contains(Duration.ofMinutes(5));
         assertThat(config.saveEveryEpochs()).isEqualTo(OptionalInt.of(2));
+        assertThat(config.saveBudget()).isEqualTo(OptionalDouble.of(0.05));
+        assertThat(config.cairnConfig().storeUri("file:/tmp/ckpt").build().saveBudget()).isEqualTo(OptionalDouble.of(0.05));
         assertThat(config.keepLast()).isEqualTo(OptionalInt.of(3));
         assertThat(config.keepEverySteps()).isEqualTo(OptionalLong.of(100));
         assertThat(config.keepEvery()).contains(Duration.ofHours(1));
@@ -83,6 +87,8 @@ class TestTrainConfig
         assertThatThrownBy(() -> seed().saveEverySteps(0L).build()).hasMessageStartingWith("--save-every-steps");
         assertThatThrownBy(() -> seed().saveEveryEpochs(0).build()).hasMessageStartingWith("--save-every-epochs");
         assertThatThrownBy(() -> seed().maxSteps(0L).build()).hasMessageStartingWith("--max-steps");
+        assertThatThrownBy(() -> seed().saveBudget(1.5).build()).isInstanceOf(UsageException.class).hasMessageStartingWith("--save-budget must be more than 0%");
+        assertThatThrownBy(() -> seed().noSave(true).saveBudget(0.05).build()).hasMessageStartingWith("--no-save and --save-budget ");
         assertThatThrownBy(() -> seed().uploadThreads(65).build()).isInstanceOf(UsageException.class).hasMessage("--upload-threads must be from 1 to 64, got 65");
         assertThatThrownBy(() -> seed().run("r1").build()).isInstanceOf(UsageException.class).hasMessageContaining("--run").hasMessageContaining("--resume");
         assertThatThrownBy(() -> seed().noSave(true).saveEveryEpochs(1).build()).isInstanceOf(UsageException.class).hasMessageStartingWith("--no-save and --save-every-epochs ");

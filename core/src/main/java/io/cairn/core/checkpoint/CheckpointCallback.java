@@ -27,6 +27,15 @@ public final class CheckpointCallback
         this.saveOnFinish = saveOnFinish;
     }
 
+    /**
+     * The policy that decides when to save; a {@link SaveBudget} in it tells the cadence it chose
+     * ({@link SaveBudget#in}).
+     */
+    public SavePolicy policy()
+    {
+        return policy;
+    }
+
     @Override
     public void onTrainBegin(TrainingLogs logs)
     {

@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The save policies: every N steps, every duration, every N epochs, on improvement of a metric, and
- * any-of composition.
+ * The save policies: every N steps, every duration, every N epochs, on improvement of a metric, within
+ * an overhead budget, and any-of composition.
  */
 public final class SavePolicies
 {
@@ -136,6 +136,24 @@ public final class SavePolicies
     }
 
     /**
+     * Saves as often as it can while the measured cost of saving (the stall plus the slowdown of the
+     * steps that run beside a background save) stays within {@code budget} of training time, e.g.
+     * {@code 0.05}; see {@link SaveBudget}. It adapts as step time and save cost change, and its
+     * accessors tell the cadence it chose. Wall-clock time is not replayed on resume.
+     *
+     * @throws IllegalArgumentException naming the budget unless it is more than 0 and less than 1
+     */
+    public static SaveBudget budget(double budget)
+    {
+        return new SaveBudget(budget, System::nanoTime);
+    }
+
+    static SaveBudget budget(double budget, LongSupplier nanos)
+    {
+        return new SaveBudget(budget, nanos);
+    }
+
+    /**
      * Saves when any policy says so. Every policy is asked every time, so each keeps its bookkeeping.
      */
     public static SavePolicy anyOf(List<SavePolicy> policies)
@@ -144,41 +162,61 @@ public final class SavePolicies
         if (all.size() == 1) {
             return all.get(0);
         }
-        return new SavePolicy()
+        return new AnyOf(all);
+    }
+
+    record AnyOf(List<SavePolicy> policies)
+            implements SavePolicy
+    {
+        @Override
+        public boolean afterStep(long step, Map<String, Double> metrics)
         {
-            @Override
-            public boolean afterStep(long step, Map<String, Double> metrics)
-            {
-                boolean save = false;
-                for (SavePolicy policy : all) {
-                    save |= policy.afterStep(step, metrics);
+            boolean[] said = new boolean[policies.size()];
+            for (int i = 0; i < said.length; i++) {
+                said[i] = policies.get(i).afterStep(step, metrics);
+            }
+            return tellBudgets(step, said);
+        }
+
+        @Override
+        public boolean afterEpoch(int epochsDone, long step, Map<String, Double> metrics)
+        {
+            boolean[] said = new boolean[policies.size()];
+            for (int i = 0; i < said.length; i++) {
+                said[i] = policies.get(i).afterEpoch(epochsDone, step, metrics);
+            }
+            return tellBudgets(step, said);
+        }
+
+        /**
+         * A budget pays for every save, so it hears of those the other policies asked for.
+         */
+        private boolean tellBudgets(long step, boolean[] said)
+        {
+            boolean save = false;
+            for (boolean yes : said) {
+                save |= yes;
+            }
+            for (int i = 0; save && i < said.length; i++) {
+                if (!said[i] && policies.get(i) instanceof SaveBudget budget) {
+                    budget.savedByOther(step);
                 }
-                return save;
             }
+            return save;
+        }
 
-            @Override
-            public boolean afterEpoch(int epochsDone, long step, Map<String, Double> metrics)
-            {
-                boolean save = false;
-                for (SavePolicy policy : all) {
-                    save |= policy.afterEpoch(epochsDone, step, metrics);
-                }
-                return save;
-            }
+        @Override
+        public Map<String, Double> state()
+        {
+            Map<String, Double> state = new HashMap<>();
+            policies.forEach(policy -> state.putAll(policy.state()));
+            return state;
+        }
 
-            @Override
-            public Map<String, Double> state()
-            {
-                Map<String, Double> state = new HashMap<>();
-                all.forEach(policy -> state.putAll(policy.state()));
-                return state;
-            }
-
-            @Override
-            public void restore(Map<String, Double> state)
-            {
-                all.forEach(policy -> policy.restore(state));
-            }
-        };
+        @Override
+        public void restore(Map<String, Double> state)
+        {
+            policies.forEach(policy -> policy.restore(state));
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.StringJoiner;
@@ -48,6 +49,7 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>{@code cairn.save-every}</td><td>{@code CAIRN_SAVE_EVERY}</td><td>{@link CairnConfigBuilder#saveEvery}</td><td>none</td></tr>
  * <tr><td>{@code cairn.save-every-epochs}</td><td>{@code CAIRN_SAVE_EVERY_EPOCHS}</td><td>{@link CairnConfigBuilder#saveEveryEpochs}</td><td>none</td></tr>
  * <tr><td>{@code cairn.save-best}</td><td>{@code CAIRN_SAVE_BEST}</td><td>{@link CairnConfigBuilder#saveBest}</td><td>none</td></tr>
+ * <tr><td>{@code cairn.save-budget}</td><td>{@code CAIRN_SAVE_BUDGET}</td><td>{@link CairnConfigBuilder#saveBudget}</td><td>none</td></tr>
  * <tr><td>{@code cairn.save-on-finish}</td><td>{@code CAIRN_SAVE_ON_FINISH}</td><td>{@link CairnConfigBuilder#saveOnFinish}</td><td>false</td></tr>
  * <tr><td>{@code cairn.keep-last}</td><td>{@code CAIRN_KEEP_LAST}</td><td>{@link CairnConfigBuilder#keepLast}</td><td>keep all</td></tr>
  * <tr><td>{@code cairn.keep-every-steps}</td><td>{@code CAIRN_KEEP_EVERY_STEPS}</td><td>{@link CairnConfigBuilder#keepEverySteps}</td><td>keep all</td></tr>
@@ -81,6 +83,7 @@ public final class CairnConfig
     private final Optional<Duration> saveEvery;
     private final OptionalInt saveEveryEpochs;
     private final Optional<Monitor> saveBest;
+    private final OptionalDouble saveBudget;
     private final boolean saveOnFinish;
     private final OptionalInt keepLast;
     private final OptionalLong keepEverySteps;
@@ -103,6 +106,7 @@ public final class CairnConfig
         this.saveEvery = Optional.ofNullable(values.saveEvery);
         this.saveEveryEpochs = values.saveEveryEpochs == null ? OptionalInt.empty() : OptionalInt.of(values.saveEveryEpochs);
         this.saveBest = Optional.ofNullable(values.saveBest);
+        this.saveBudget = values.saveBudget == null ? OptionalDouble.empty() : OptionalDouble.of(values.saveBudget);
         this.saveOnFinish = values.saveOnFinish;
         this.keepLast = values.keepLast == null ? OptionalInt.empty() : OptionalInt.of(values.keepLast);
         this.keepEverySteps = values.keepEverySteps == null ? OptionalLong.empty() : OptionalLong.of(values.keepEverySteps);
@@ -190,6 +194,14 @@ public final class CairnConfig
         return saveBest;
     }
 
+    /**
+     * Save as often as the measured cost of saving stays within this fraction of training time.
+     */
+    public OptionalDouble saveBudget()
+    {
+        return saveBudget;
+    }
+
     public boolean saveOnFinish()
     {
         return saveOnFinish;
@@ -266,6 +278,7 @@ public final class CairnConfig
         saveEvery.ifPresent(interval -> text.add("saveEvery=" + interval));
         saveEveryEpochs.ifPresent(epochs -> text.add("saveEveryEpochs=" + epochs));
         saveBest.ifPresent(monitor -> text.add("saveBest=" + monitor));
+        saveBudget.ifPresent(budget -> text.add("saveBudget=" + budget));
         text.add("saveOnFinish=" + saveOnFinish);
         keepLast.ifPresent(count -> text.add("keepLast=" + count));
         keepEverySteps.ifPresent(steps -> text.add("keepEverySteps=" + steps));

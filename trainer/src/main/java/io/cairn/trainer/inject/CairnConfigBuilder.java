@@ -39,6 +39,7 @@ public final class CairnConfigBuilder
     Duration saveEvery;
     Integer saveEveryEpochs;
     Monitor saveBest;
+    Double saveBudget;
     Boolean saveOnFinish;
     Integer keepLast;
     Long keepEverySteps;
@@ -198,6 +199,16 @@ public final class CairnConfigBuilder
     public CairnConfigBuilder saveBest(String metric, MetricMode mode)
     {
         this.saveBest = new Monitor(metric, mode);
+        return this;
+    }
+
+    /**
+     * {@code cairn.save-budget} ({@code 5%} or {@code 0.05}): save as often as the measured cost of
+     * saving stays within this fraction of training time ({@code SavePolicies.budget}).
+     */
+    public CairnConfigBuilder saveBudget(double budget)
+    {
+        this.saveBudget = budget;
         return this;
     }
 

@@ -50,6 +50,7 @@ final class CheckpointingModule
         config.saveEvery().ifPresent(interval -> policies.add(SavePolicies.every(interval)));
         config.saveEveryEpochs().ifPresent(epochs -> policies.add(SavePolicies.everyEpochs(epochs)));
         config.saveBest().ifPresent(monitor -> policies.add(SavePolicies.onImprovement(monitor.metric(), monitor.mode(), 0)));
+        config.saveBudget().ifPresent(budget -> policies.add(SavePolicies.budget(budget)));
         if (policies.isEmpty()) {
             policies.add(SavePolicies.everySteps(CairnConfig.DEFAULT_SAVE_EVERY_STEPS));
         }

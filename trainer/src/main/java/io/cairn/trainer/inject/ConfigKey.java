@@ -19,6 +19,7 @@ enum ConfigKey
     SAVE_EVERY("save-every"),
     SAVE_EVERY_EPOCHS("save-every-epochs"),
     SAVE_BEST("save-best"),
+    SAVE_BUDGET("save-budget"),
     SAVE_ON_FINISH("save-on-finish"),
     KEEP_LAST("keep-last"),
     KEEP_EVERY_STEPS("keep-every-steps"),

@@ -42,6 +42,7 @@ final class ConfigResolution
     final Duration saveEvery;
     final Integer saveEveryEpochs;
     final Monitor saveBest;
+    final Double saveBudget;
     final boolean saveOnFinish;
     final Integer keepLast;
     final Long keepEverySteps;
@@ -70,6 +71,7 @@ final class ConfigResolution
         this.saveEvery = value(ConfigKey.SAVE_EVERY, "saveEvery", builder.saveEvery, SettingValues::duration, ConfigValues::checkPositive);
         this.saveEveryEpochs = value(ConfigKey.SAVE_EVERY_EPOCHS, "saveEveryEpochs", builder.saveEveryEpochs, ConfigValues::intCount, ConfigValues::checkAtLeastOne);
         this.saveBest = value(ConfigKey.SAVE_BEST, "saveBest", builder.saveBest, Monitor::parse, (name, value) -> {});
+        this.saveBudget = value(ConfigKey.SAVE_BUDGET, "saveBudget", builder.saveBudget, ConfigValues::budget, ConfigValues::checkBudget);
         this.saveOnFinish = value(ConfigKey.SAVE_ON_FINISH, "saveOnFinish", builder.saveOnFinish, SettingValues::bool, (name, value) -> {}, false);
         this.keepLast = value(ConfigKey.KEEP_LAST, "keepLast", builder.keepLast, ConfigValues::intCount, ConfigValues::checkAtLeastOne);
         this.keepEverySteps = value(ConfigKey.KEEP_EVERY_STEPS, "keepEverySteps", builder.keepEverySteps, ConfigValues::count, ConfigValues::checkAtLeastOne);

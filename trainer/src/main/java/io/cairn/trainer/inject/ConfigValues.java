@@ -1,6 +1,7 @@
 package io.cairn.trainer.inject;
 
 import io.cairn.core.checkpoint.RepositoryDescriptor;
+import io.cairn.core.checkpoint.SaveBudget;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.store.SettingValues;
 
@@ -54,6 +55,26 @@ final class ConfigValues
     {
         if (value.longValue() < 1) {
             throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+        }
+    }
+
+    /**
+     * A save budget: {@code 5%} or {@code 0.05}.
+     */
+    static Double budget(String name, String text)
+    {
+        try {
+            return SaveBudget.parse(text);
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void checkBudget(String name, double budget)
+    {
+        if (!(budget > 0 && budget < 1)) {
+            throw new IllegalArgumentException(name + " must be more than 0 and less than 1 (a fraction of training time, 0.05 for 5%), got " + budget);
         }
     }
 

@@ -34,6 +34,7 @@ public final class JsonDocuments
      * @param saved the steps this process committed
      * @param bytesAdded for each of them, its logical bytes and the new bytes it put in the store
      * @param retained the run's steps retention kept
+     * @param saveBudget the cadence {@code --save-budget} chose; left out without it
      */
     public record TrainSummary(
             String run,
@@ -47,7 +48,8 @@ public final class JsonDocuments
             List<Long> saved,
             List<SaveBytes> bytesAdded,
             List<Long> retained,
-            Map<String, Double> metrics)
+            Map<String, Double> metrics,
+            @JsonInclude(JsonInclude.Include.NON_NULL) SaveBudgetCadence saveBudget)
     {
         public TrainSummary
         {
@@ -57,6 +59,15 @@ public final class JsonDocuments
             bytesAdded = List.copyOf(bytesAdded);
             retained = List.copyOf(retained);
             metrics = ordered(metrics);
+        }
+
+        /**
+         * A summary of a run without {@code --save-budget}.
+         */
+        public TrainSummary(String run, Long resumedFrom, String initFrom, long steps, double trainSeconds, double stepsPerSecond, Stalls saveStallMillis,
+                Timings snapshotMillis, List<Long> saved, List<SaveBytes> bytesAdded, List<Long> retained, Map<String, Double> metrics)
+        {
+            this(run, resumedFrom, initFrom, steps, trainSeconds, stepsPerSecond, saveStallMillis, snapshotMillis, saved, bytesAdded, retained, metrics, null);
         }
     }
 

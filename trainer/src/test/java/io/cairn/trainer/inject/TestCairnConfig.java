@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class TestCairnConfig
 {
@@ -110,6 +111,7 @@ class TestCairnConfig
                 Map.entry("CAIRN_SAVE_EVERY", "PT90S"),
                 Map.entry("CAIRN_SAVE_EVERY_EPOCHS", "2"),
                 Map.entry("CAIRN_SAVE_BEST", "accuracy"),
+                Map.entry("CAIRN_SAVE_BUDGET", "5%"),
                 Map.entry("CAIRN_SAVE_ON_FINISH", "yes"),
                 Map.entry("CAIRN_KEEP_LAST", "3"),
                 Map.entry("CAIRN_KEEP_EVERY_STEPS", "100"),
@@ -129,6 +131,7 @@ class TestCairnConfig
         assertThat(config.saveEvery()).contains(Duration.ofSeconds(90));
         assertThat(config.saveEveryEpochs()).isEqualTo(OptionalInt.of(2));
         assertThat(config.saveBest()).contains(new CairnConfig.Monitor("accuracy", MetricMode.MAX));
+        assertThat(config.saveBudget().getAsDouble()).isCloseTo(0.05, within(1e-12));
         assertThat(config.keepBestMonitor()).isEqualTo(new CairnConfig.Monitor("accuracy", MetricMode.MAX));
         assertThat(config.saveOnFinish()).isTrue();
         assertThat(config.keepLast()).isEqualTo(OptionalInt.of(3));
@@ -182,10 +185,13 @@ class TestCairnConfig
                 .keepLast(0)
                 .uploadThreads(65)
                 .leaseTtl(Duration.ofSeconds(1))
-                .fromEnvironment(Map.of("CAIRN_SAVE_EVERY", "soon", "CAIRN_SAVE_BEST", "loss:down"))
+                .saveBudget(1)
+                .fromEnvironment(Map.of("CAIRN_SAVE_EVERY", "soon", "CAIRN_SAVE_BEST", "loss:down", "CAIRN_SAVE_BUDGET", "150%"))
                 .build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("5 problems")
+                .hasMessageContaining("7 problems")
+                .hasMessageContaining("saveBudget must be more than 0 and less than 1")
+                .hasMessageContaining("CAIRN_SAVE_BUDGET (from the environment): Save budget must be more than 0% and less than 100% of training time, got 150%")
                 .hasMessageContaining("keepLast must be at least 1, got 0")
                 .hasMessageContaining("uploadThreads must be from 1 to 64, got 65")
                 .hasMessageContaining("leaseTtl must be at least 3 seconds")

@@ -10,6 +10,7 @@ import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
 import io.cairn.core.checkpoint.CheckpointerOptions;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.SaveBudget;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.checkpoint.SavePolicy;
 import io.cairn.core.data.Datasets;
@@ -208,6 +209,19 @@ class TestCairnModule
     }
 
     @Test
+    void aSaveBudgetJoinsTheOtherPoliciesAndEachRunGetsItsOwn()
+    {
+        Injector injector = Guice.createInjector(new CairnModule(CairnConfig.builder()
+                .storeUri("file:" + temp)
+                .saveEverySteps(500)
+                .fromEnvironment(Map.of("CAIRN_SAVE_BUDGET", "0.05"))
+                .build()));
+        SaveBudget budget = SaveBudget.in(injector.getInstance(SavePolicy.class)).orElseThrow();
+        assertThat(budget.budget()).isEqualTo(0.05);
+        assertThat(SaveBudget.in(injector.getInstance(SavePolicy.class)).orElseThrow()).isNotSameAs(budget);
+    }
+
+    @Test
     void policiesAndOptionsAreBoundFromTheConfiguration()
     {
         Injector injector = Guice.createInjector(new CairnModule(CairnConfig.builder()
@@ -222,6 +236,7 @@ class TestCairnModule
         assertThat(injector.getInstance(SaveKind.class)).isEqualTo(SaveKind.STATE);
         // a policy keeps bookkeeping, so each injection gets its own
         assertThat(injector.getInstance(SavePolicy.class)).isNotSameAs(injector.getInstance(SavePolicy.class));
+        assertThat(SaveBudget.in(injector.getInstance(SavePolicy.class))).isEmpty();
         assertThat(injector.getInstance(CairnConfig.class).saveKind()).isEqualTo(SaveKind.STATE);
     }
 
