@@ -80,7 +80,7 @@ final class BenchCases
                 new Case("state", "Cairn STATE (async)", round -> cairn("state", SaveKind.STATE, false, round)),
                 new Case("weights", "Cairn WEIGHTS (async)", round -> cairn("weights", SaveKind.WEIGHTS, false, round))));
         if (training.frozenLayers() > 0) {
-            cases.add(new Case(FROZEN, "Cairn FULL (async), last layer only", null));
+            cases.add(new Case(FROZEN, "Fine-tune (FULL async)", null));
         }
         return List.copyOf(cases);
     }

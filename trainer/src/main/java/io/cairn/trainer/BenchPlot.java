@@ -36,7 +36,7 @@ import static java.util.Objects.requireNonNull;
 final class BenchPlot
 {
     private static final int WIDTH = 640;
-    private static final int HEIGHT = 560;
+    private static final int HEIGHT = 600;
 
     private BenchPlot() {}
 
@@ -127,9 +127,9 @@ final class BenchPlot
         // the charts only draw into vector graphics: no display is needed, or wanted
         System.setProperty("java.awt.headless", "true");
         List<String> names = bars.stream().map(Bar::name).toList();
-        CategoryChart throughput = chart("Throughput relative to no saves" + title, "x no saves");
+        CategoryChart throughput = chart("Throughput relative to no saves" + title, "x no saves", "0.00", bars.size());
         throughput.addSeries("steps/s over no saves", names, bars.stream().map(Bar::ratioToNoSaves).toList());
-        CategoryChart stall = chart("Training-thread stall per save (median)" + title, "ms");
+        CategoryChart stall = chart("Training-thread stall per save (median)" + title, "ms", "0.0", bars.size());
         stall.addSeries("stall per save, ms", names, bars.stream().map(Bar::stallMedianMillis).toList());
         return new SideBySide(throughput, stall);
     }
@@ -139,13 +139,16 @@ final class BenchPlot
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    private static CategoryChart chart(String title, String yAxis)
+    private static CategoryChart chart(String title, String yAxis, String decimals, int bars)
     {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yAxis).build();
         CategoryStyler styler = chart.getStyler();
         styler.setLegendVisible(false);
-        styler.setXAxisLabelRotation(30);
+        styler.setXAxisLabelRotation(45);
+        styler.setXAxisMaxLabelCount(bars);
         styler.setLabelsVisible(true);
+        styler.setLabelsPosition(0.95);
+        styler.setDecimalPattern(decimals);
         styler.setYAxisMin(0.0);
         styler.setChartTitleBoxVisible(false);
         return chart;

@@ -1,5 +1,6 @@
 package io.cairn.trainer;
 
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,20 @@ class QuietStartIT
         Result missing = cairn(Map.of(), "ls", "--store", temp.resolve("nowhere").toString());
         assertThat(missing.exitCode()).as(missing.output()).isEqualTo(2);
         assertThat(missing.output()).contains("No Cairn repository");
+    }
+
+    @Test
+    void aFlightRecordingOfATrainingRunIsWrittenWhenTheLauncherExits()
+            throws Exception
+    {
+        // the launcher ends with System.exit, whose shutdown hooks write the recording (Runtime.halt left an empty file)
+        Path recording = temp.resolve("train.jfr");
+        Result train = cairn(Map.of("CAIRN_JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording), "train", "--store", temp.resolve("ckpt").toString(),
+                "--epochs", "1", "--save-every-steps", "16");
+        assertThat(train.exitCode()).as(train.output()).isZero();
+        assertThat(recording).isNotEmptyFile();
+        List<String> events = RecordingFile.readAllEvents(recording).stream().map(event -> event.getEventType().getName()).distinct().toList();
+        assertThat(events).contains("jdk.Shutdown", "jdk.JVMInformation");
     }
 
     private static boolean isTensorFlowNative(String line)
