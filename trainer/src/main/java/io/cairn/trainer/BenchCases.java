@@ -149,12 +149,12 @@ final class BenchCases
                 Optional<Manifest> last;
                 try (Model trained = training.model().build(training.seed())) {
                     Checkpointer checkpointer = checkpointers.startRun(trained);
-                    samples.put(key, train(trained, checkpointer, checkpointers, true));
+                    samples.put(key, train(trained, checkpointer, checkpointers, 0));
                     last = repository.latest(checkpointer.run());
                 }
                 if (key.equals("async") && training.frozenLayers() > 0 && last.isPresent()) {
                     try (Model frozen = training.model().build(training.seed(), training.frozenLayers())) {
-                        samples.put(FROZEN, train(frozen, checkpointers.startRunFrom(frozen, last.get()), checkpointers, false));
+                        samples.put(FROZEN, train(frozen, checkpointers.startRunFrom(frozen, last.get()), checkpointers, training.frozenLayers()));
                     }
                 }
             }
@@ -167,7 +167,11 @@ final class BenchCases
         return samples;
     }
 
-    private BenchSample train(Model trained, Checkpointer checkpointer, Checkpointers checkpointers, boolean load)
+    /**
+     * Trains with the checkpointer's saves, then loads the last save back into a second model like the
+     * first, {@code frozenLayers} frozen.
+     */
+    private BenchSample train(Model trained, Checkpointer checkpointer, Checkpointers checkpointers, int frozenLayers)
             throws IOException
     {
         CheckpointRepository repository = checkpointer.repository();
@@ -188,9 +192,9 @@ final class BenchCases
             }
         }
         List<Double> loadMillis = new ArrayList<>();
-        if (load && !manifests.isEmpty()) {
+        if (!manifests.isEmpty()) {
             Manifest last = manifests.get(manifests.size() - 1);
-            try (Model restored = training.model().build(training.seed() + 1)) {
+            try (Model restored = training.model().build(training.seed() + 1, frozenLayers)) {
                 for (int i = 0; i < loads; i++) {
                     long started = System.nanoTime();
                     repository.restore(last, restored);
