@@ -15,7 +15,7 @@ import java.util.Map;
  * <p>A cadence is affordable when it slows training by at most {@value #AFFORDABLE_PERCENT} %. FULL (a
  * servable SavedModel that also resumes exactly) is advised when it is affordable; else STATE (exact
  * resume) with FULL less often; else STATE less often, at the interval that brings its cost down to the
- * affordable share. WEIGHTS cannot resume a run exactly (no optimizer state), so it is only mentioned.
+ * affordable share (or FULL, when it measured no dearer than STATE). WEIGHTS cannot resume a run exactly (no optimizer state), so it is only mentioned.
  */
 final class BenchAdvice
 {
@@ -48,10 +48,13 @@ final class BenchAdvice
                     millis(loadMillis), fullEvery, percent(full * every / fullEvery)));
         }
         else {
-            long stateEvery = every * (long) Math.ceil(state / AFFORDABLE_PERCENT);
-            advice.add(String.format(Locale.ROOT, "Saving every %d steps costs %s with FULL and %s with STATE here: save STATE every %d steps instead, where it should cost "
-                    + "about %s; a crash then loses at most %s, and loading takes %s.", every, percent(full), percent(state), stateEvery,
-                    percent(state * every / stateEvery), lost(stateEvery, stepMillis), millis(loadMillis)));
+            // FULL does all STATE does and more: when it measured no dearer (noise), it is the one to save less often
+            String kind = full <= state ? "FULL" : "STATE";
+            double cost = Math.min(full, state);
+            long kindEvery = every * (long) Math.ceil(cost / AFFORDABLE_PERCENT);
+            advice.add(String.format(Locale.ROOT, "Saving every %d steps costs %s with FULL and %s with STATE here: save %s every %d steps instead, where it should cost "
+                    + "about %s; a crash then loses at most %s, and loading takes %s.", every, percent(full), percent(state), kind, kindEvery,
+                    percent(cost * every / kindEvery), lost(kindEvery, stepMillis), millis(loadMillis)));
         }
         if (weights + 1 < Math.min(full, state)) {
             advice.add(String.format(Locale.ROOT, "WEIGHTS costs %s, but a run cannot resume exactly from it (no optimizer state): keep it for exports and evaluation.",
