@@ -207,8 +207,8 @@ final class BenchCases
 
     /**
      * Writes {@code length} random bytes as one object the plainest way the store has, its own {@link CheckpointStore#write}
-     * (local: a temp file, copy, force, rename; S3: the SDK's put or multipart upload; HDFS: create and
-     * hsync), in a new location below the bench's, and deletes it.
+     * (local: a temp file, copy, force, rename; S3: the SDK's put, or its multipart upload for large
+     * objects; HDFS: a temp file, hsync, rename), in a new location below the bench's, and deletes it.
      *
      * @return MB (10^6 bytes) per second
      */

@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
                         + "Each Cairn case writes a new repository below --store and deletes it once measured.",
                 "Also measured, for the FULL async saves: persist MB/s (a save's logical bytes over its background time: TF's writer, chunking, hashing, upload and "
                         + "commit, off the training thread), raw write MB/s (one object of a FULL save's size, random bytes, written once per round through the store's own "
-                        + "write under --store: local disk a temp file, copy, force and rename; S3 a put or multipart upload; HDFS create and hsync; then deleted), and "
+                        + "write under --store: local disk a temp file, copy, force and rename; S3 the SDK's put, or multipart upload for large objects; HDFS a temp file, hsync and "
+                        + "rename; then deleted), and "
                         + "background CPU seconds per GB (10^9 bytes) saved.",
                 "Ends with advice computed from these figures: which kind to save and how often. MB is 10^6 bytes.",
         })
@@ -55,7 +56,7 @@ final class BenchCommand
     @Option(names = "--save-every-steps", defaultValue = "50", paramLabel = "N", description = "Save interval of every saving case (default: ${DEFAULT-VALUE}).")
     long saveEverySteps;
 
-    @Option(names = "--loads", defaultValue = "3", paramLabel = "N", description = "Times each case loads its last save back; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loads", defaultValue = "1", paramLabel = "N", description = "Times each case loads its last save back per round; the median is reported (default: ${DEFAULT-VALUE}).")
     int loads;
 
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Counted rounds of every case after one warm-up round, 1 to 100; medians and min-max are reported (default: ${DEFAULT-VALUE}).")
@@ -106,10 +107,9 @@ final class BenchCommand
         }
 
         // one warm-up round of every case, not counted, warms the JIT, TF and the store
-        console.err().println("bench: warm-up round");
         Map<String, BenchSample> warmup = new LinkedHashMap<>();
         for (BenchCases.Case benchCase : measured) {
-            warmup.putAll(benchCase.measure().run("warmup"));
+            warmup.putAll(run(benchCase, "warmup"));
         }
         long payload = fullSaveBytes(warmup.get("async"));
         // counted rounds; round r starts at case r and wraps, so slow drift (heat, page cache, GC) falls on every case alike
@@ -117,11 +117,10 @@ final class BenchCommand
         cases.forEach(benchCase -> samples.put(benchCase.key(), new ArrayList<>()));
         List<Double> rawWrites = new ArrayList<>();
         for (int round = 0; round < repeat; round++) {
-            console.err().printf(Locale.ROOT, "bench: round %d of %d%n", round + 1, repeat);
             String name = "r" + (round + 1);
             for (int i = 0; i < measured.size(); i++) {
                 BenchCases.Case benchCase = measured.get((round + i) % measured.size());
-                benchCase.measure().run(name).forEach((key, sample) -> samples.get(key).add(sample));
+                run(benchCase, name).forEach((key, sample) -> samples.get(key).add(sample));
             }
             if (payload > 0) {
                 rawWrites.add(benchCases.rawWriteMBps(name, payload));
@@ -142,6 +141,19 @@ final class BenchCommand
             JsonPrinter.print(console.out(), report);
         }
         return CairnCommand.OK;
+    }
+
+    /**
+     * Runs a case once, saying on stderr how long it took: a bench of a large model runs for minutes.
+     */
+    private Map<String, BenchSample> run(BenchCases.Case benchCase, String round)
+            throws IOException
+    {
+        long started = System.nanoTime();
+        Map<String, BenchSample> samples = benchCase.measure().run(round);
+        console.err().printf(Locale.ROOT, "bench: %s: %s in %.1f s%n", round.equals("warmup") ? "warm-up round" : "round " + round.substring(1) + " of " + repeat,
+                String.join(" and ", samples.keySet()), (System.nanoTime() - started) / 1e9);
+        return samples;
     }
 
     /**
