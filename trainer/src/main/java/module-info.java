@@ -15,6 +15,9 @@ module io.cairn.trainer {
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    // bench --plot: XChart's bar charts, drawn with AWT's Graphics2D into an SVG
+    requires org.knowm.xchart;
+    requires java.desktop;
 
     uses io.cairn.core.store.CheckpointStoreProvider;
 

@@ -12,7 +12,10 @@ public final class Main
         int exitCode = CairnCommand.execute(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
-        // TF's native threads and the JVM's shutdown are not worth waiting for
-        Runtime.getRuntime().halt(exitCode);
+        // System.exit, not Runtime.halt: shutdown hooks run, so -XX:StartFlightRecording writes its
+        // recording (halt skips them and leaves an empty file). Exit does not wait for live threads:
+        // TF's native thread pools and the JDK's daemon threads end with the process, and every command
+        // has closed its Cairn runtime (save and transfer pools, leases) before returning here.
+        System.exit(exitCode);
     }
 }

@@ -55,6 +55,25 @@ class QuietStartIT
         assertThat(missing.output()).contains("No Cairn repository");
     }
 
+    @Test
+    void aFlightRecordingOfATrainingRunIsWrittenWhenTheLauncherExits()
+            throws Exception
+    {
+        // the launcher ends with System.exit, whose shutdown hooks write the recording (Runtime.halt left an empty file)
+        Path recording = temp.resolve("train.jfr");
+        Result train = cairn(Map.of("CAIRN_JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording), "train", "--store", temp.resolve("ckpt").toString(),
+                "--epochs", "1", "--save-every-steps", "16");
+        assertThat(train.exitCode()).as(train.output()).isZero();
+        assertThat(recording).isNotEmptyFile();
+        Process summary = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "summary", recording.toString())
+                .redirectErrorStream(true)
+                .start();
+        String text = new String(summary.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(summary.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)).isTrue();
+        assertThat(summary.exitValue()).as(text).isZero();
+        assertThat(text).contains("jdk.Shutdown", "jdk.JVMInformation");
+    }
+
     private static boolean isTensorFlowNative(String line)
     {
         return line.contains("absl::InitializeLog()") || line.matches("^I\\d{4} .*\\.cc:\\d+\\] .*");

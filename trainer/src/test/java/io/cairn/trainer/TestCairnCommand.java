@@ -231,7 +231,8 @@ class TestCairnCommand
         assertThat(bench.json().get("repeat").asInt()).isEqualTo(1);
         Map<String, JsonNode> cases = new LinkedHashMap<>();
         bench.json().get("cases").forEach(row -> cases.put(row.get("case").asText(), row));
-        assertThat(cases).containsOnlyKeys("no saves", "SavedModel export per save (sync)", "Cairn FULL (--sync)", "Cairn FULL (async)", "Cairn STATE (async)", "Cairn WEIGHTS (async)");
+        assertThat(cases).containsOnlyKeys("no saves", "SavedModel export per save (sync)", "Cairn FULL (--sync)", "Cairn FULL (async)", "Cairn STATE (async)", "Cairn WEIGHTS (async)",
+                "Fine-tune (FULL async)");
         assertThat(cases.get("no saves").get("saves").asInt()).isZero();
         assertThat(cases.get("no saves").get("loadMedianMillis").asDouble()).isZero();
         cases.values().stream().skip(1).forEach(row -> {
@@ -256,7 +257,7 @@ class TestCairnCommand
         assertThat(bench.err()).contains("2 rounds after 1 warm-up round", "x NONE");
         JsonNode report = bench.json();
         assertThat(report.get("repeat").asInt()).isEqualTo(2);
-        assertThat(fields(report.get("stepsPerSecond"))).containsExactly("none", "naive", "sync", "async", "state", "weights");
+        assertThat(fields(report.get("stepsPerSecond"))).containsExactly("none", "naive", "sync", "async", "state", "weights", "frozen90");
         assertThat(fields(report.get("stallMillis"))).containsExactly("naive", "sync", "async");
         report.get("stallMillis").forEach(stall -> assertThat(stall.get("p95").asDouble()).as(stall.toString()).isGreaterThanOrEqualTo(stall.get("median").asDouble()).isPositive());
         JsonNode bytes = report.get("bytesWritten");
@@ -267,7 +268,7 @@ class TestCairnCommand
         assertThat(report.get("restoreMillis").get("tfLoad").asDouble()).isPositive();
 
         JsonNode cases = report.get("cases");
-        assertThat(cases).hasSize(6);
+        assertThat(cases).hasSize(7);
         assertThat(cases.get(0).get("case").asText()).isEqualTo("no saves");
         assertThat(cases.get(0).get("ratioToNoSaves").asDouble()).isEqualTo(1.0);
         List<String> keys = fields(report.get("stepsPerSecond"));

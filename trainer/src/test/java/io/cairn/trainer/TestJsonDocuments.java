@@ -200,10 +200,22 @@ class TestJsonDocuments
                 3,
                 Map.of("none", 800.0),
                 Map.of("async", new JsonDocuments.BenchStall(1.1, 3.2)),
+                310.5,
+                420.25,
                 new JsonDocuments.BenchBytes(44000, 13000, 12800),
-                new JsonDocuments.BenchRestore(25.9, 30.1)));
-        assertThat(fields(report)).containsExactly("model", "data", "epochs", "batch", "saveEverySteps", "cases", "repeat", "stepsPerSecond", "stallMillis", "bytesWritten",
-                "restoreMillis");
+                new JsonDocuments.BenchFrozen(2000, 12800, 0.948),
+                new JsonDocuments.BenchRestore(25.9, 30.1),
+                1.75,
+                List.of("Save FULL every 16 steps.")));
+        assertThat(fields(report)).containsExactly("model", "data", "epochs", "batch", "saveEverySteps", "cases", "repeat", "stepsPerSecond", "stallMillis", "persistMBps",
+                "rawWriteMBps", "bytesWritten", "frozen90", "restoreMillis", "backgroundCpuSecondsPerGB", "advice");
+        assertThat(report.get("persistMBps").isDouble()).isTrue();
+        assertThat(report.get("rawWriteMBps").isDouble()).isTrue();
+        assertThat(report.get("backgroundCpuSecondsPerGB").isDouble()).isTrue();
+        assertThat(fields(report.get("frozen90"))).containsExactly("bytesPerSave", "variableBytes", "frozenFraction");
+        assertThat(report.get("frozen90").get("bytesPerSave").isIntegralNumber()).isTrue();
+        assertThat(report.get("advice").isArray()).isTrue();
+        assertThat(report.get("advice").get(0).asText()).isEqualTo("Save FULL every 16 steps.");
         assertThat(report.get("repeat").isInt()).isTrue();
         assertThat(report.get("stepsPerSecond").get("none").isDouble()).isTrue();
         assertThat(fields(report.get("stallMillis").get("async"))).containsExactly("median", "p95");

@@ -300,10 +300,19 @@ public final class JsonDocuments
      * median across the {@code repeat} counted rounds.
      *
      * @param stepsPerSecond by case key: {@code none}, {@code naive} (SavedModel exports), {@code sync} (FULL
-     * {@code --sync}), {@code async} (FULL), {@code state}, {@code weights}
+     * {@code --sync}), {@code async} (FULL), {@code state}, {@code weights}, and {@code frozen90} (fine-tuning with
+     * all layers but the last frozen) when the model has more than one layer
      * @param stallMillis the training-thread stall per save of {@code naive}, {@code sync} and {@code async}
+     * @param persistMBps a FULL async save's logical bytes over its background time (write, hash, upload,
+     * commit), in MB (10^6 bytes) per second; the median over the counted rounds' FULL async saves
+     * @param rawWriteMBps one object of a FULL save's size written through the store's own
+     * {@code CheckpointStore.write} under {@code --store}, in MB per second; the median of one write per round
      * @param bytesWritten what the FULL async case's saves added to the store
+     * @param frozen90 what the fine-tuning case's saves added, null when the model has a single layer
      * @param restoreMillis loading the last save back: Cairn FULL into a model in memory, and {@code SavedModelBundle.load}
+     * @param backgroundCpuSecondsPerGB CPU seconds of the FULL async saves' background work per GB (10^9 bytes)
+     * saved; the median across rounds
+     * @param advice what the figures suggest, one sentence each
      */
     public record BenchReport(
             String model,
@@ -315,8 +324,13 @@ public final class JsonDocuments
             int repeat,
             Map<String, Double> stepsPerSecond,
             Map<String, BenchStall> stallMillis,
+            double persistMBps,
+            double rawWriteMBps,
             BenchBytes bytesWritten,
-            BenchRestore restoreMillis)
+            BenchFrozen frozen90,
+            BenchRestore restoreMillis,
+            double backgroundCpuSecondsPerGB,
+            List<String> advice)
     {
         public BenchReport
         {
@@ -325,6 +339,7 @@ public final class JsonDocuments
             stallMillis = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(stallMillis, "stallMillis is null")));
             requireNonNull(bytesWritten, "bytesWritten is null");
             requireNonNull(restoreMillis, "restoreMillis is null");
+            advice = List.copyOf(advice);
         }
     }
 
@@ -370,6 +385,16 @@ public final class JsonDocuments
     public record BenchBytes(long firstSave, long laterSaveMedian, long variableBytes) {}
 
     public record BenchRestore(double cairn, double tfLoad) {}
+
+    /**
+     * The fine-tuning case: a new run from the FULL async case's last checkpoint with every layer but the
+     * last frozen, saving FULL.
+     *
+     * @param bytesPerSave the median bytes its later saves added to the store
+     * @param variableBytes the logical size of one of its saves
+     * @param frozenFraction the fraction of the model's weights that are frozen
+     */
+    public record BenchFrozen(long bytesPerSave, long variableBytes, double frozenFraction) {}
 
     /**
      * A read-only copy in the given order (core's maps are sorted; JSON keeps whatever order it gets).
