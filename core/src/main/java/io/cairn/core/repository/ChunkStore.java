@@ -243,11 +243,6 @@ public final class ChunkStore
         return transfers.submit(transfer);
     }
 
-    CheckpointStore store()
-    {
-        return store;
-    }
-
     private byte[] readChunk(Manifest manifest, Manifest.FileEntry file, int index)
             throws IOException
     {
