@@ -268,8 +268,8 @@ class TestCheckpointRestorer
     private Manifest checkpoint(boolean fixedChunks)
             throws IOException
     {
-        try (TfCheckpoints checkpoints = new TfCheckpoints(); ModelSnapshot snapshot = trained.snapshot(variable -> true)) {
-            checkpoints.write(snapshot, directory.resolve(CheckpointFiles.VARIABLES_PREFIX));
+        try (ModelSnapshot snapshot = trained.snapshot(variable -> true)) {
+            SaveV2Writer.write(snapshot, directory.resolve(CheckpointFiles.VARIABLES_PREFIX));
         }
         Path indexFile = directory.resolve(CheckpointFiles.VARIABLES_INDEX);
         Path dataFile = directory.resolve(DATA);
@@ -282,7 +282,9 @@ class TestCheckpointRestorer
             data = new Manifest.FileEntry(cut.path(), cut.size(), cut.sha256(), cut.chunks());
         }
         else {
-            data = chunks.putFile(DATA, dataFile, TensorBundleIndex.read(indexFile).regions(0, Files.size(dataFile)), session);
+            try (InputStream in = Files.newInputStream(dataFile)) {
+                data = chunks.putFile(DATA, in, TensorBundleIndex.read(indexFile).regions(0, Files.size(dataFile)), session);
+            }
         }
         List<Manifest.VariableEntry> variables = trained.variables().stream()
                 .map(variable -> new Manifest.VariableEntry(variable.name(), variable.dtype(), Manifest.VariableEntry.shapeOf(variable.shape()), variable.role().jsonName()))
