@@ -68,10 +68,12 @@ final class BenchAdvice
                     millis(async.median()), millis(sync.median()), millis(naive.median())));
         }
         if (report.persistMBps() > 0 && report.rawWriteMBps() > 0) {
-            double share = report.persistMBps() / report.rawWriteMBps();
-            advice.add(String.format(Locale.ROOT, "In the background a FULL save persists at %s, %.0f %% of the store's own write (%s): %s; it uses %.1f CPU s per GB, "
-                    + "CPU that training shares.", rate(report.persistMBps()), 100 * share, rate(report.rawWriteMBps()),
-                    share < 0.5 ? "the save is bound by its own work (TF's writer, hashing, chunking), not the store" : "the store sets the pace",
+            double alone = report.persistMBpsSync() / report.rawWriteMBps();
+            advice.add(String.format(Locale.ROOT, "A FULL save persists at %s beside training (at a lower priority, so training keeps the CPU) and at %s with the machine to itself "
+                    + "(--sync), %.0f %% of the store's own write of as many bytes (%s): %s. It uses %.1f CPU s per GB.", rate(report.persistMBps()),
+                    rate(report.persistMBpsSync()), 100 * alone, rate(report.rawWriteMBps()),
+                    alone < 0.5 ? "per-save work (one durable write per chunk, the manifest, retention) sets its pace more than the store's bandwidth does"
+                            : "the store's bandwidth sets its pace",
                     report.backgroundCpuSecondsPerGB()));
         }
         JsonDocuments.BenchFrozen frozen = report.frozen90();

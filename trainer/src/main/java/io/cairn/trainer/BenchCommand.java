@@ -128,7 +128,7 @@ final class BenchCommand
         }
 
         JsonDocuments.BenchReport flags = new JsonDocuments.BenchReport(training.model.toString(), training.data.toString(), run.epochs(), run.batch(), saveEverySteps,
-                List.of(), repeat, Map.of(), Map.of(), 0, 0, new JsonDocuments.BenchBytes(0, 0, 0), null, new JsonDocuments.BenchRestore(0, 0), 0, List.of());
+                List.of(), repeat, Map.of(), Map.of(), 0, 0, 0, new JsonDocuments.BenchBytes(0, 0, 0), null, new JsonDocuments.BenchRestore(0, 0), 0, List.of());
         JsonDocuments.BenchReport report = BenchSummary.report(flags, cases, samples, rawWrites, run.frozenFraction());
         BenchSummary.print(console, report);
         console.err().println("Advice:");

@@ -68,7 +68,7 @@ final class BenchSummary
         JsonDocuments.BenchFrozen frozen90 = frozen.isEmpty() ? null : new JsonDocuments.BenchFrozen(laterSaveMedian(frozen), variableBytes(frozen), frozenFraction);
         JsonDocuments.BenchRestore restore = new JsonDocuments.BenchRestore(byKey.get("async").loadMedianMillis(), byKey.get("naive").loadMedianMillis());
         JsonDocuments.BenchReport measured = new JsonDocuments.BenchReport(flags.model(), flags.data(), flags.epochs(), flags.batch(), flags.saveEverySteps(), rows,
-                flags.repeat(), stepsPerSecond, stallMillis, persistMBps(async), BenchSample.median(rawWriteMBps), bytesWritten(async), frozen90, restore,
+                flags.repeat(), stepsPerSecond, stallMillis, persistMBps(async), persistMBps(samples.get("sync")), BenchSample.median(rawWriteMBps), bytesWritten(async), frozen90, restore,
                 backgroundCpuSecondsPerGB(async), List.of());
         return withAdvice(measured, BenchAdvice.advise(measured));
     }
@@ -76,12 +76,12 @@ final class BenchSummary
     static JsonDocuments.BenchReport withAdvice(JsonDocuments.BenchReport report, List<String> advice)
     {
         return new JsonDocuments.BenchReport(report.model(), report.data(), report.epochs(), report.batch(), report.saveEverySteps(), report.cases(), report.repeat(),
-                report.stepsPerSecond(), report.stallMillis(), report.persistMBps(), report.rawWriteMBps(), report.bytesWritten(), report.frozen90(), report.restoreMillis(),
+                report.stepsPerSecond(), report.stallMillis(), report.persistMBps(), report.persistMBpsSync(), report.rawWriteMBps(), report.bytesWritten(), report.frozen90(), report.restoreMillis(),
                 report.backgroundCpuSecondsPerGB(), advice);
     }
 
     /**
-     * Each FULL async save's logical bytes over its background time, in MB/s; the median over every such
+     * Each of a case's saves' logical bytes over its background time, in MB/s; the median over every such
      * save of the counted rounds.
      */
     static double persistMBps(List<BenchSample> rounds)
@@ -169,8 +169,9 @@ final class BenchSummary
         JsonDocuments.BenchBytes bytes = report.bytesWritten();
         console.err().printf(Locale.ROOT, "FULL async save: %,d bytes; the first added %,d to the store, later ones %,d (median)%n", bytes.variableBytes(), bytes.firstSave(),
                 bytes.laterSaveMedian());
-        console.err().printf(Locale.ROOT, "FULL async save in the background: %.1f MB/s (its bytes over its background time); the store's own write of as many bytes: %.1f MB/s; "
-                + "%.2f CPU s per GB saved%n", report.persistMBps(), report.rawWriteMBps(), report.backgroundCpuSecondsPerGB());
+        console.err().printf(Locale.ROOT, "FULL save persisted at %.1f MB/s in the background beside training, %.1f MB/s with --sync (its bytes over its background time); "
+                + "the store's own write of as many bytes: %.1f MB/s; %.2f CPU s per GB saved%n", report.persistMBps(), report.persistMBpsSync(), report.rawWriteMBps(),
+                report.backgroundCpuSecondsPerGB());
         JsonDocuments.BenchFrozen frozen = report.frozen90();
         if (frozen != null) {
             console.err().printf(Locale.ROOT, "Fine-tuning with all layers but the last frozen (%.1f %% of the weights): each later FULL save added %,d bytes of %,d%n",

@@ -60,7 +60,8 @@ class TestBenchAdvice
     {
         List<String> advice = BenchAdvice.advise(report(1000, 980, 990, 1000, 12));
         assertThat(advice).anyMatch(line -> line.equals("An async save stalls training 17 ms per save, a --sync save 821 ms, a SavedModel export on the training thread 772 ms."));
-        assertThat(advice).anyMatch(line -> line.startsWith("In the background a FULL save persists at 150 MB/s, 50 % of the store's own write (300 MB/s): the store sets the pace"));
+        assertThat(advice).anyMatch(line -> line.startsWith("A FULL save persists at 150 MB/s beside training (at a lower priority, so training keeps the CPU) and at 600 MB/s "
+                + "with the machine to itself (--sync), 86 % of the store's own write of as many bytes (700 MB/s): the store's bandwidth sets its pace."));
         assertThat(advice).anyMatch(line -> line.startsWith("Fine-tuning with 84 % of the weights frozen, a FULL save adds 48.0 MB of its 302.0 MB"));
     }
 
@@ -75,7 +76,7 @@ class TestBenchAdvice
         stalls.put("naive", new JsonDocuments.BenchStall(772, 1026));
         stalls.put("sync", new JsonDocuments.BenchStall(821, 1879));
         stalls.put("async", new JsonDocuments.BenchStall(17, 19));
-        return new JsonDocuments.BenchReport("mlp:1000,4096,4096,1000", "random:4096", 1, 32, 50, List.of(), 3, stepsPerSecond, stalls, 150, 300,
+        return new JsonDocuments.BenchReport("mlp:1000,4096,4096,1000", "random:4096", 1, 32, 50, List.of(), 3, stepsPerSecond, stalls, 150, 600, 700,
                 new JsonDocuments.BenchBytes(302_000_000, 302_000_000, 302_000_000), new JsonDocuments.BenchFrozen(48_000_000, 302_000_000, 0.836),
                 new JsonDocuments.BenchRestore(loadMillis, 100), 2.5, List.of());
     }

@@ -201,6 +201,7 @@ class TestJsonDocuments
                 Map.of("none", 800.0),
                 Map.of("async", new JsonDocuments.BenchStall(1.1, 3.2)),
                 310.5,
+                600.5,
                 420.25,
                 new JsonDocuments.BenchBytes(44000, 13000, 12800),
                 new JsonDocuments.BenchFrozen(2000, 12800, 0.948),
@@ -208,7 +209,7 @@ class TestJsonDocuments
                 1.75,
                 List.of("Save FULL every 16 steps.")));
         assertThat(fields(report)).containsExactly("model", "data", "epochs", "batch", "saveEverySteps", "cases", "repeat", "stepsPerSecond", "stallMillis", "persistMBps",
-                "rawWriteMBps", "bytesWritten", "frozen90", "restoreMillis", "backgroundCpuSecondsPerGB", "advice");
+                "persistMBpsSync", "rawWriteMBps", "bytesWritten", "frozen90", "restoreMillis", "backgroundCpuSecondsPerGB", "advice");
         assertThat(report.get("persistMBps").isDouble()).isTrue();
         assertThat(report.get("rawWriteMBps").isDouble()).isTrue();
         assertThat(report.get("backgroundCpuSecondsPerGB").isDouble()).isTrue();

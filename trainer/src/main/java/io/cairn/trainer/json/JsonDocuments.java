@@ -304,7 +304,10 @@ public final class JsonDocuments
      * all layers but the last frozen) when the model has more than one layer
      * @param stallMillis the training-thread stall per save of {@code naive}, {@code sync} and {@code async}
      * @param persistMBps a FULL async save's logical bytes over its background time (write, hash, upload,
-     * commit), in MB (10^6 bytes) per second; the median over the counted rounds' FULL async saves
+     * commit), in MB (10^6 bytes) per second; the median over the counted rounds' FULL async saves. They run
+     * beside training, at a lower OS priority: this is how fast a save gets out while training keeps the CPU
+     * @param persistMBpsSync the same for the FULL {@code --sync} saves, whose background work runs while
+     * training waits: how fast the save path persists with the machine to itself
      * @param rawWriteMBps one object of a FULL save's size written through the store's own
      * {@code CheckpointStore.write} under {@code --store}, in MB per second; the median of one write per round
      * @param bytesWritten what the FULL async case's saves added to the store
@@ -325,6 +328,7 @@ public final class JsonDocuments
             Map<String, Double> stepsPerSecond,
             Map<String, BenchStall> stallMillis,
             double persistMBps,
+            double persistMBpsSync,
             double rawWriteMBps,
             BenchBytes bytesWritten,
             BenchFrozen frozen90,
