@@ -40,7 +40,7 @@ public final class SaveV2Writer
             values.add(input);
         }
         save = tf.train.save(prefix, tf.constant(StandardCharsets.UTF_8, names.toArray(String[]::new)),
-                tf.constant(StandardCharsets.UTF_8, TfCheckpoints.emptySlices(names.size())), values);
+                tf.constant(StandardCharsets.UTF_8, RestoreV2Reader.emptySlices(names.size())), values);
     }
 
     /**

@@ -233,7 +233,7 @@ class TestCheckpointRestorer
     private void assertReadsAsRestoreV2(Manifest manifest)
             throws IOException
     {
-        Map<String, Tensor> restoreV2 = TfCheckpoints.read(directory.resolve(CheckpointFiles.VARIABLES_PREFIX), manifest.variables());
+        Map<String, Tensor> restoreV2 = RestoreV2Reader.read(directory.resolve(CheckpointFiles.VARIABLES_PREFIX), manifest.variables());
         Map<String, Tensor> fromChunks = new BundleReader(chunks, manifest).read(manifest.variables());
         try {
             assertThat(fromChunks.keySet()).containsExactlyElementsOf(restoreV2.keySet());

@@ -106,7 +106,7 @@ class TestTensorBundleWriter
             List<Manifest.VariableEntry> entries = snapshot.variables().stream()
                     .map(variable -> new Manifest.VariableEntry(variable.name(), variable.dtype(), Manifest.VariableEntry.shapeOf(variable.shape()), variable.role().jsonName()))
                     .toList();
-            Map<String, Tensor> restored = TfCheckpoints.read(prefix, entries);
+            Map<String, Tensor> restored = RestoreV2Reader.read(prefix, entries);
             try {
                 for (int i = 0; i < snapshot.variables().size(); i++) {
                     ModelVariable variable = snapshot.variables().get(i);

@@ -17,17 +17,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads TF checkpoints ({@code .index} + {@code .data-*}) in a side graph, away from the model's
- * graph: {@code RestoreV2} into host tensors. Cairn writes them itself ({@link TensorBundleWriter}).
+ * TF's own reader of its checkpoints ({@code .index} + {@code .data-*}): {@code RestoreV2} in a side
+ * graph, into host tensors. The reference the tests hold Cairn's bundle writer and reader to.
  */
-public final class TfCheckpoints
+final class RestoreV2Reader
 {
-    private TfCheckpoints() {}
+    private RestoreV2Reader() {}
 
     /**
      * Reads the named tensors of a TF checkpoint. The caller closes the returned tensors.
      */
-    public static Map<String, Tensor> read(Path prefix, List<Manifest.VariableEntry> variables)
+    static Map<String, Tensor> read(Path prefix, List<Manifest.VariableEntry> variables)
     {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
