@@ -141,17 +141,7 @@ public final class ChunkReader
             throw chunks.closed("reading " + file.path() + " of " + describe(manifest), e);
         }
         catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException("Cannot read " + file.path() + " of " + describe(manifest), cause);
+            throw ChunkStore.readFailure(e, manifest, file);
         }
         finally {
             if (!done) {

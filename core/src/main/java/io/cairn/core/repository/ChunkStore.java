@@ -183,17 +183,7 @@ public final class ChunkStore
             throw closed("reading " + file.path() + " of " + describe(manifest), e);
         }
         catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException("Cannot read " + file.path() + " of " + describe(manifest), cause);
+            throw readFailure(e, manifest, file);
         }
         finally {
             ahead.forEach(future -> future.cancel(false));
@@ -259,6 +249,25 @@ public final class ChunkStore
             throw new CorruptCheckpointException("Chunk " + hash + " (chunk " + index + " of " + file.path() + " in " + describe(manifest) + ") is damaged: its content hashes to " + actual);
         }
         return chunk;
+    }
+
+    /**
+     * What a failed chunk read on a transfer thread throws on the reading thread: its own I/O or runtime
+     * failure (a {@link CorruptCheckpointException} names the chunk), an error as it is.
+     */
+    static IOException readFailure(ExecutionException failure, Manifest manifest, Manifest.FileEntry file)
+    {
+        Throwable cause = failure.getCause();
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        return new IOException("Cannot read " + file.path() + " of " + describe(manifest), cause);
     }
 
     public static String describe(Manifest manifest)
