@@ -141,6 +141,25 @@ public final class CheckpointRepository
     }
 
     /**
+     * Every checkpoint whose manifest is damaged (does not parse or validate), by run then step. They
+     * are left out of {@link #checkpoints()}; {@link #verify} finds damaged chunks.
+     */
+    public List<DamagedCheckpoint> damagedCheckpoints()
+            throws IOException
+    {
+        return catalog.damaged();
+    }
+
+    /**
+     * The damaged manifests of one run, by step.
+     */
+    public List<DamagedCheckpoint> damagedCheckpoints(String run)
+            throws IOException
+    {
+        return catalog.scan(run).damaged();
+    }
+
+    /**
      * @throws java.io.FileNotFoundException if the run has no checkpoint at that step
      */
     public Manifest checkpoint(String run, long step)

@@ -66,6 +66,7 @@ public final class Checkpointer
     private final SaveTimings timings = new SaveTimings();
     private final List<CheckpointListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<SaveKind> preparedKinds = EnumSet.noneOf(SaveKind.class);
+    private List<DamagedCheckpoint> skipped = List.of();
     private long lastSavedStep = -1;
     private boolean closed;
 
@@ -127,9 +128,12 @@ public final class Checkpointer
      * Continues a run: the named one, else the newest. Restores the newest checkpoint that can resume
      * ({@code FULL} or {@code STATE}) into the initialized model; {@link #resumedFrom()} tells which.
      * With no run in the repository it starts a new one and {@code resumedFrom} is empty. A run with
-     * no checkpoint yet continues from the start.
+     * no checkpoint yet continues from the start. A damaged checkpoint (its manifest unreadable, or a
+     * chunk missing or damaged) is skipped for the next newest, logged at WARN and listed by
+     * {@link #skipped()} ({@code ResumePoint}).
      *
      * @throws IllegalArgumentException if the named run does not exist, or has only WEIGHTS checkpoints
+     * @throws CorruptCheckpointException if the run has checkpoints, every one of them damaged
      */
     public static Checkpointer resumeRun(CheckpointRepository repository, Model model, CheckpointerOptions options, Optional<String> requestedRun)
             throws IOException
@@ -144,18 +148,13 @@ public final class Checkpointer
         // the lease first: what the run holds can only change under it
         RunLease lease = RunLease.acquire(repository.store(), run.get(), options.leaseTtl(), options.clock());
         return withLease(lease, () -> {
-            List<Manifest> checkpoints = repository.checkpoints(run.get());
-            Optional<Manifest> resumable = checkpoints.stream().filter(manifest -> manifest.kind().resumable()).reduce((first, second) -> second);
-            if (resumable.isEmpty() && !checkpoints.isEmpty()) {
-                throw new IllegalArgumentException("Run " + run.get() + " has only WEIGHTS checkpoints, which cannot resume training exactly; "
-                        + "save with SaveKind.STATE or SaveKind.FULL, or start a new run");
-            }
-            if (resumable.isPresent()) {
-                repository.restore(resumable.get(), model);
-            }
+            ResumePoint point = ResumePoint.restore(repository, run.get(), model);
             // a fine-tuned run stays one: its parent is in every checkpoint it wrote
-            Optional<Manifest.InitFrom> initFrom = checkpoints.stream().map(Manifest::initFrom).filter(parent -> parent != null).findFirst();
-            return new Checkpointer(repository, model, options, run.get(), resumable, initFrom, lease);
+            Optional<Manifest.InitFrom> initFrom = point.checkpoints().stream().map(Manifest::initFrom).filter(parent -> parent != null).findFirst();
+            Checkpointer checkpointer = new Checkpointer(repository, model, options, run.get(), point.resumable(), initFrom, lease);
+            checkpointer.session.distrust(point.distrusted());
+            checkpointer.skipped = point.skipped();
+            return checkpointer;
         });
     }
 
@@ -194,6 +193,16 @@ public final class Checkpointer
     public Optional<Manifest> resumedFrom()
     {
         return resumedFrom;
+    }
+
+    /**
+     * The damaged checkpoints a resume passed over to reach {@link #resumedFrom()}, newest first: a
+     * manifest that does not parse, or a checkpoint whose restore found a chunk missing or damaged.
+     * Saving those steps again commits them afresh (a damaged manifest is moved aside first).
+     */
+    public List<DamagedCheckpoint> skipped()
+    {
+        return skipped;
     }
 
     /**

@@ -268,7 +268,7 @@ public final class FileUpload
                 return;
             }
             String key = RepositoryLayout.chunkKey(hash);
-            if (!session.askBeforeWriting() || !chunks.store().exists(key)) {
+            if (!session.askBeforeWriting(hash) || !chunks.store().exists(key)) {
                 chunks.store().write(key, new ByteArrayInputStream(chunk, 0, length), length);
                 session.wrote(length);
             }

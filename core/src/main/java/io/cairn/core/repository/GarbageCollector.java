@@ -1,6 +1,7 @@
 package io.cairn.core.repository;
 
 import io.cairn.core.checkpoint.CheckpointRepository.GcResult;
+import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.store.CheckpointStore;
 
@@ -16,7 +17,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Deletes checkpoints and sweeps chunks. Manifests go first, so no checkpoint is ever visible with
- * chunks missing; a chunk goes only when no committed manifest references it.
+ * chunks missing; a chunk goes only when no committed manifest references it. Chunks of a save that
+ * never committed (its writer died) are unreferenced, so a sweep takes them once no run holds a live
+ * lease.
  */
 public final class GarbageCollector
 {
@@ -68,6 +71,13 @@ public final class GarbageCollector
                             + " (lease until " + holder.get().expiresAt() + "); a sweep now could delete chunks its next checkpoint needs. "
                             + "Run gc when training has stopped, or pass force=true");
                 }
+            }
+            // an unreadable manifest's chunks are unknown: a copy of it put back would need them
+            List<DamagedCheckpoint> damaged = catalog.damaged();
+            if (!damaged.isEmpty()) {
+                throw new IllegalStateException("Damaged manifest(s) " + damaged.stream().map(DamagedCheckpoint::key).toList()
+                        + " reference chunks no one can tell; a sweep now could delete them. Resume the run (which moves a damaged manifest aside "
+                        + "when it commits the step again), delete or repair them, or pass force=true");
             }
         }
         Set<String> referenced = catalog.referencedChunks();

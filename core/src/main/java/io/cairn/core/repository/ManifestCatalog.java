@@ -1,12 +1,17 @@
 package io.cairn.core.repository;
 
 import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.store.CheckpointStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -30,7 +35,10 @@ import static java.util.Objects.requireNonNull;
 public final class ManifestCatalog
 {
     private final CheckpointStore store;
+    private static final Logger log = LoggerFactory.getLogger(ManifestCatalog.class);
+
     private final Map<String, Manifest> cache = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public ManifestCatalog(CheckpointStore store)
     {
@@ -58,24 +66,74 @@ public final class ManifestCatalog
     }
 
     /**
-     * The committed checkpoints of a run, by step.
+     * A run's manifests as listed: the intact ones by step, and the damaged ones (a manifest that does
+     * not parse or validate) by step, each with its reason.
+     */
+    public record Scan(List<Manifest> intact, List<DamagedCheckpoint> damaged) {}
+
+    /**
+     * The committed checkpoints of a run, by step. A damaged manifest is left out (one WARN line per
+     * manifest): one damaged object must not hide the others; {@link #scan} names it.
      */
     public List<Manifest> checkpoints(String run)
             throws IOException
     {
+        Scan scan = scan(run);
+        for (DamagedCheckpoint damaged : scan.damaged()) {
+            if (warned.add(damaged.key())) {
+                log.warn("Skipping damaged checkpoint of run {} at step {}: {}", damaged.run(), damaged.step(), damaged.reason());
+            }
+        }
+        return scan.intact();
+    }
+
+    public Scan scan(String run)
+            throws IOException
+    {
         List<Manifest> manifests = new ArrayList<>();
+        List<DamagedCheckpoint> damaged = new ArrayList<>();
         for (String key : store.list(RepositoryLayout.checkpointsPrefix(run))) {
-            if (RepositoryLayout.manifestStep(run, key).isPresent()) {
+            Optional<Long> step = RepositoryLayout.manifestStep(run, key);
+            if (step.isPresent()) {
                 try {
                     manifests.add(manifest(key));
                 }
                 catch (FileNotFoundException e) {
                     // deleted by retention between the listing and the read: not a checkpoint any more
                 }
+                catch (CorruptCheckpointException e) {
+                    damaged.add(new DamagedCheckpoint(run, step.get(), key, e.getMessage()));
+                }
             }
         }
         manifests.sort(Comparator.comparingLong(Manifest::step));
-        return manifests;
+        damaged.sort(Comparator.comparingLong(DamagedCheckpoint::step));
+        return new Scan(List.copyOf(manifests), List.copyOf(damaged));
+    }
+
+    /**
+     * Every damaged manifest, by run then step.
+     */
+    public List<DamagedCheckpoint> damaged()
+            throws IOException
+    {
+        List<DamagedCheckpoint> all = new ArrayList<>();
+        for (String run : runs()) {
+            all.addAll(scan(run).damaged());
+        }
+        return all;
+    }
+
+    /**
+     * The keys of the run's quarantined manifests (well-formed ones only), oldest step first.
+     */
+    public List<String> quarantined(String run)
+            throws IOException
+    {
+        return store.list(RepositoryLayout.quarantinePrefix(run)).stream()
+                .filter(key -> RepositoryLayout.quarantinedStep(run, key).isPresent())
+                .sorted()
+                .toList();
     }
 
     /**
@@ -149,8 +207,15 @@ public final class ManifestCatalog
             store.createIfAbsent(key, json);
         }
         catch (FileAlreadyExistsException e) {
+            byte[] existing = readIfPresent(key);
+            if (existing != null && isDamaged(existing, key)) {
+                quarantine(manifest, key, existing, lease);
+                store.createIfAbsent(key, json);
+                cache.put(key, manifest);
+                return json.length;
+            }
             // a retried request whose first attempt succeeded finds its own manifest: that is a commit
-            if (!Arrays.equals(readIfPresent(key), json)) {
+            if (!Arrays.equals(existing, json)) {
                 throw new FileAlreadyExistsException(key, null, "Run " + manifest.run() + " already has a checkpoint at step " + manifest.step());
             }
             cache.put(key, manifest);
@@ -158,6 +223,34 @@ public final class ManifestCatalog
         }
         cache.put(key, manifest);
         return json.length;
+    }
+
+    private static boolean isDamaged(byte[] json, String key)
+    {
+        try {
+            ManifestCodec.read(json, key);
+            return false;
+        }
+        catch (CorruptCheckpointException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Moves a damaged manifest aside, under the lease, so its step can be committed again: copied under
+     * {@code quarantine/} for inspection first, then deleted. Never overwritten in place.
+     */
+    private void quarantine(Manifest manifest, String key, byte[] damaged, RunLease lease)
+            throws IOException
+    {
+        if (!lease.valid()) {
+            throw new CheckpointException("Lost the lease of run " + manifest.run() + "; its damaged manifest " + key + " was left in place");
+        }
+        String quarantineKey = RepositoryLayout.quarantineKey(manifest.run(), manifest.step(), Instant.now());
+        store.createIfAbsent(quarantineKey, damaged);
+        store.delete(List.of(key));
+        warned.remove(key);
+        log.warn("Moved the damaged manifest of run {} step {} to {} before committing the step again", manifest.run(), manifest.step(), quarantineKey);
     }
 
     /**

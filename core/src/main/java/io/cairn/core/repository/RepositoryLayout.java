@@ -2,7 +2,11 @@ package io.cairn.core.repository;
 
 import io.cairn.core.store.StoreKeys;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -13,7 +17,10 @@ import java.util.regex.Pattern;
  * chunks/&lt;2 hex&gt;/&lt;sha256&gt;
  * runs/&lt;run-id&gt;/checkpoints/&lt;step, 20 digits&gt;.json
  * runs/&lt;run-id&gt;/lease/&lt;generation, 20 digits&gt;
+ * quarantine/&lt;run-id&gt;/&lt;step, 20 digits&gt;-&lt;UTC time, yyyyMMdd'T'HHmmssSSS'Z'&gt;.json
  * </pre>
+ * A damaged manifest is moved under {@code quarantine/} before its step is committed again: kept for
+ * inspection, never listed as a checkpoint.
  * The lease is a folder of numbered generations, not a single blob, so that a takeover is a
  * create-if-absent (docs/architecture.md says why).
  * Every name read back from the store is parsed and checked here before use.
@@ -23,10 +30,13 @@ public final class RepositoryLayout
     public static final String DESCRIPTOR = "cairn-repository.json";
     public static final String CHUNKS = "chunks/";
     public static final String RUNS = "runs/";
+    public static final String QUARANTINE = "quarantine/";
 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern MANIFEST_NAME = Pattern.compile("(\\d{20})\\.json");
+    private static final Pattern QUARANTINED_NAME = Pattern.compile("(\\d{20})-\\d{8}T\\d{9}Z\\.json");
+    private static final DateTimeFormatter QUARANTINE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private RepositoryLayout() {}
 
@@ -67,6 +77,43 @@ public final class RepositoryLayout
             throw new IllegalArgumentException("Step must not be negative, got " + step);
         }
         return StoreKeys.check(checkpointsPrefix(run) + String.format("%020d", step) + ".json");
+    }
+
+    public static String quarantinePrefix(String run)
+    {
+        return QUARANTINE + checkRunId(run) + "/";
+    }
+
+    /**
+     * Where a damaged manifest of the run's step goes when it is moved aside at {@code time}.
+     */
+    public static String quarantineKey(String run, long step, Instant time)
+    {
+        if (step < 0) {
+            throw new IllegalArgumentException("Step must not be negative, got " + step);
+        }
+        return StoreKeys.check(quarantinePrefix(run) + String.format("%020d", step) + "-" + QUARANTINE_TIME.format(time) + ".json");
+    }
+
+    /**
+     * The step of a quarantined manifest's key of the run, if the key is well-formed.
+     */
+    public static Optional<Long> quarantinedStep(String run, String key)
+    {
+        String prefix = quarantinePrefix(run);
+        if (!key.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        var matcher = QUARANTINED_NAME.matcher(key.substring(prefix.length()));
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(matcher.group(1)));
+        }
+        catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     public static String leaseKey(String run)

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class UploadSession
 {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final Set<String> distrusted = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong transferCpuNanos = new AtomicLong();
     private final boolean lowerPriority;
@@ -53,7 +54,7 @@ public final class UploadSession
 
     /**
      * Whether the chunk needs no upload at all: a live checkpoint of this run holds it, or this run
-     * wrote or found it since.
+     * wrote or found it since; never a distrusted chunk the session has not written.
      */
     public boolean isKnown(String hash)
     {
@@ -63,14 +64,26 @@ public final class UploadSession
     /**
      * Whether to ask the store for an unknown chunk before writing it.
      */
-    boolean askBeforeWriting()
+    boolean askBeforeWriting(String hash)
     {
-        return askBeforeWriting;
+        return askBeforeWriting && !distrusted.contains(hash);
     }
 
     void stored(String hash)
     {
+        distrusted.remove(hash);
         known.add(hash);
+    }
+
+    /**
+     * Never skip these chunks, nor look them up, until this session has written them: they belong to
+     * checkpoints a restore found damaged (a chunk missing or not matching its hash), so the copy in the
+     * store, if any, cannot be trusted. Writing one rewrites the right bytes under its name.
+     */
+    public void distrust(Set<String> hashes)
+    {
+        distrusted.addAll(hashes);
+        known.removeAll(hashes);
     }
 
     void wrote(int bytes)
@@ -101,12 +114,13 @@ public final class UploadSession
 
     /**
      * From now on, skip exactly the chunks these checkpoints reference, forget every other chunk, and
-     * write unknown chunks without looking them up.
+     * write unknown chunks without looking them up. Distrusted chunks stay unknown.
      */
     public void trustChunksOf(List<Manifest> live)
     {
         Set<String> chunks = new HashSet<>();
         live.forEach(manifest -> manifest.files().forEach(file -> chunks.addAll(file.chunks())));
+        chunks.removeAll(distrusted);
         known.retainAll(chunks);
         known.addAll(chunks);
         askBeforeWriting = false;

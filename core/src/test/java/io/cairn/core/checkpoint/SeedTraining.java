@@ -35,7 +35,8 @@ final class SeedTraining
         return Datasets.random(1000, 100, 5, SEED);
     }
 
-    record Outcome(String run, FitResult fit, List<Long> committed, List<Long> retained, Optional<Manifest> resumedFrom, List<CommittedSave> saves) {}
+    record Outcome(String run, FitResult fit, List<Long> committed, List<Long> retained, Optional<Manifest> resumedFrom, List<CommittedSave> saves,
+            List<DamagedCheckpoint> skipped) {}
 
     static Outcome train(CheckpointStore store, SavePolicy policy, SaveKind kind, CheckpointerOptions options, boolean resume, Optional<Long> maxSteps)
             throws IOException
@@ -57,7 +58,8 @@ final class SeedTraining
                 result = new Trainer(model).fit(data(), fit, List.of(new CheckpointCallback(checkpointer, policy, kind, false)));
                 checkpointer.awaitPending();
             }
-            return new Outcome(checkpointer.run(), result, checkpointer.committedSteps(), checkpointer.retainedSteps(), checkpointer.resumedFrom(), checkpointer.committedSaves());
+            return new Outcome(checkpointer.run(), result, checkpointer.committedSteps(), checkpointer.retainedSteps(), checkpointer.resumedFrom(), checkpointer.committedSaves(),
+                    checkpointer.skipped());
         }
     }
 }

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,6 +70,35 @@ class TestChunkUploads
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             chunks.readFile(manifestOf(next), next, out);
             assertThat(out.toByteArray()).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void distrustedChunksAreWrittenAgainWhetherLookedUpOrTrustedAsLive()
+            throws IOException
+    {
+        byte[] data = FileManifests.randomBytes(4 * CHUNK, 1);
+        try (ChunkStore chunks = new ChunkStore(store, CHUNK, 2)) {
+            Manifest.FileEntry entry = chunks.putFile("a", data, new UploadSession());
+            String damaged = entry.chunks().get(1);
+            // a restore found this chunk damaged: a lookup would find it, a live checkpoint lists it
+            UploadSession session = new UploadSession();
+            session.distrust(Set.of(damaged));
+            store.reset();
+            chunks.putFile("a", data, session);
+            assertThat(store.exists.get()).as("the other three looked up").isEqualTo(3);
+            assertThat(store.writes.get()).as("only the distrusted chunk written").isEqualTo(1);
+
+            UploadSession trusting = new UploadSession();
+            trusting.distrust(Set.of(damaged));
+            trusting.trustChunksOf(List.of(manifestOf(entry)));
+            assertThat(trusting.isKnown(damaged)).isFalse();
+            store.reset();
+            chunks.putFile("a", data, trusting);
+            assertThat(store.exists.get()).isZero();
+            assertThat(store.writes.get()).isEqualTo(1);
+            // once written by the session, it is trusted like any other
+            assertThat(trusting.isKnown(damaged)).isTrue();
         }
     }
 

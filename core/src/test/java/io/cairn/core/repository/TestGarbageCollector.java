@@ -107,4 +107,45 @@ class TestGarbageCollector
         assertThat(now.sweep(false, true).unreferenced()).hasSize(3);
         assertThat(store.keys()).noneMatch(key -> key.startsWith(RepositoryLayout.CHUNKS));
     }
+
+    @Test
+    void aSweepRefusesWhileAManifestIsDamagedUnlessForced()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest damaged = FileManifests.committable(chunks, "run-a", 10, TestManifestCatalog.bytes(1));
+        catalog.commit(damaged, lease);
+        lease.release();
+        String key = RepositoryLayout.manifestKey("run-a", 10);
+        store.put(key, new byte[] {'{'});
+        GarbageCollector collector = new GarbageCollector(store, new ManifestCatalog(store), Clock.systemUTC());
+
+        assertThatThrownBy(() -> collector.sweep(false, false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("force=true");
+        assertThat(chunks.verify(damaged)).isEmpty();
+        assertThat(collector.sweep(true, false).unreferenced()).hasSize(3);
+        assertThat(collector.sweep(false, true).unreferenced()).hasSize(3);
+    }
+
+    @Test
+    void chunksOfASaveThatNeverCommittedAreSweptOnceItsWritersLeaseHasExpired()
+            throws IOException
+    {
+        // the writer commits step 10, uploads step 20's chunks and dies: its lease is never released
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.fixed(T0, ZoneOffset.UTC));
+        Manifest committed = FileManifests.committable(chunks, "run-a", 10, TestManifestCatalog.bytes(1));
+        catalog.commit(committed, lease);
+        Manifest.FileEntry orphan = chunks.putFile("orphan", TestManifestCatalog.bytes(2), new UploadSession());
+
+        GarbageCollector whileLive = new GarbageCollector(store, catalog, Clock.fixed(T0.plus(TTL).minusSeconds(1), ZoneOffset.UTC));
+        assertThatThrownBy(() -> whileLive.sweep(false, false)).hasMessageContaining("Run run-a is being written");
+        assertThat(store.keys()).containsAll(orphan.chunks().stream().map(RepositoryLayout::chunkKey).toList());
+
+        GarbageCollector afterExpiry = new GarbageCollector(store, catalog, Clock.fixed(T0.plus(TTL).plusSeconds(1), ZoneOffset.UTC));
+        assertThat(afterExpiry.sweep(false, false).unreferenced()).containsExactlyInAnyOrderElementsOf(orphan.chunks().stream().map(RepositoryLayout::chunkKey).toList());
+        assertThat(store.keys()).doesNotContainAnyElementsOf(orphan.chunks().stream().map(RepositoryLayout::chunkKey).toList());
+        assertThat(chunks.verify(committed)).isEmpty();
+    }
 }

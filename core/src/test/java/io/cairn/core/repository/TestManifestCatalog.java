@@ -1,19 +1,24 @@
 package io.cairn.core.repository;
 
 import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.CorruptCheckpointException;
+import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.store.MemoryCheckpointStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The commit protocol: a checkpoint exists exactly when its manifest does, and only the holder of the
@@ -127,6 +132,71 @@ class TestManifestCatalog
 
         assertThat(catalog.checkpoints("run-a")).extracting(Manifest::step).containsExactly(20L);
         assertThatThrownBy(() -> catalog.checkpoint("run-a", 10)).hasMessageContaining("Run run-a has no checkpoint at step 10");
+    }
+
+    @Test
+    void aDamagedManifestIsListedApartAndHidesNoOtherCheckpoint()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        for (long step : new long[] {10, 20, 30}) {
+            catalog.commit(FileManifests.committable(chunks, "run-a", step, bytes(step)), lease);
+        }
+        String truncated = RepositoryLayout.manifestKey("run-a", 20);
+        byte[] json = store.readAllBytes(truncated);
+        store.put(truncated, Arrays.copyOf(json, json.length / 2));
+        // a hostile manifest: a file path that leaves the checkpoint directory
+        String hostile = RepositoryLayout.manifestKey("run-a", 30);
+        store.put(hostile, new String(store.readAllBytes(hostile), StandardCharsets.UTF_8)
+                .replace("\"" + CheckpointFiles.VARIABLES_INDEX + "\"", "\"../../etc/" + CheckpointFiles.VARIABLES_INDEX + "\"").getBytes(StandardCharsets.UTF_8));
+        ManifestCatalog fresh = new ManifestCatalog(store);
+
+        assertThat(fresh.checkpoints("run-a")).extracting(Manifest::step).containsExactly(10L);
+        assertThat(fresh.scan("run-a").damaged()).extracting(DamagedCheckpoint::step, DamagedCheckpoint::key)
+                .containsExactly(tuple(20L, truncated), tuple(30L, hostile));
+        assertThat(fresh.damaged().get(0).reason()).contains(truncated).contains("not valid JSON");
+        assertThat(fresh.damaged().get(1).reason()).contains("../../etc/");
+        assertThat(fresh.latest("run-a")).map(Manifest::step).contains(10L);
+        assertThatThrownBy(() -> fresh.checkpoint("run-a", 30)).isInstanceOf(CorruptCheckpointException.class);
+    }
+
+    @Test
+    void committingADamagedStepAgainMovesTheDamagedManifestToQuarantineFirst()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest manifest = FileManifests.committable(chunks, "run-a", 20, bytes(1));
+        catalog.commit(manifest, lease);
+        String key = RepositoryLayout.manifestKey("run-a", 20);
+        byte[] garbage = "{\"not\": \"a manifest\"}".getBytes(StandardCharsets.UTF_8);
+        store.put(key, garbage);
+        ManifestCatalog fresh = new ManifestCatalog(store);
+
+        assertThat(fresh.commit(manifest, lease)).isPositive();
+
+        assertThat(fresh.checkpoints("run-a")).extracting(Manifest::step).containsExactly(20L);
+        assertThat(fresh.scan("run-a").damaged()).isEmpty();
+        List<String> quarantined = fresh.quarantined("run-a");
+        assertThat(quarantined).singleElement().satisfies(moved -> {
+            assertThat(RepositoryLayout.quarantinedStep("run-a", moved)).contains(20L);
+            assertThat(store.readAllBytes(moved)).isEqualTo(garbage);
+        });
+        assertThat(fresh.runs()).containsExactly("run-a");
+    }
+
+    @Test
+    void aDamagedManifestIsLeftInPlaceByAWriterThatLostItsLease()
+            throws IOException
+    {
+        RunLease lease = RunLease.acquire(store, "run-a", TTL, Clock.systemUTC());
+        Manifest manifest = FileManifests.committable(chunks, "run-a", 20, bytes(1));
+        String key = RepositoryLayout.manifestKey("run-a", 20);
+        store.put(key, new byte[] {'{'});
+        lease.release();
+
+        assertThatThrownBy(() -> catalog.commit(manifest, lease)).isInstanceOf(CheckpointException.class).hasMessageContaining("Lost the lease");
+        assertThat(store.readAllBytes(key)).containsExactly('{');
+        assertThat(catalog.quarantined("run-a")).isEmpty();
     }
 
     // three chunks of seeded bytes

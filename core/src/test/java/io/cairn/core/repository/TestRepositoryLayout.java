@@ -156,4 +156,19 @@ class TestRepositoryLayout
                 .hasMessageStartingWith("Chunk of file a.bin must be 64 lower-case hex digits, got 'xyz'");
         assertThat(RepositoryLayout.checkHash(HASH, "h")).isEqualTo(HASH);
     }
+
+    @Test
+    void quarantineKeysRoundTripAndOnlyWellFormedOnesParse()
+    {
+        String key = RepositoryLayout.quarantineKey("run-a", 70, java.time.Instant.parse("2026-12-02T02:30:05.123Z"));
+        assertThat(key).isEqualTo("quarantine/run-a/00000000000000000070-20261202T023005123Z.json");
+        assertThat(RepositoryLayout.quarantinedStep("run-a", key)).contains(70L);
+        assertThat(RepositoryLayout.quarantinedStep("run-b", key)).isEmpty();
+        assertThat(RepositoryLayout.quarantinedStep("run-a", "quarantine/run-a/00000000000000000070.json")).isEmpty();
+        assertThat(RepositoryLayout.quarantinedStep("run-a", "quarantine/run-a/../00000000000000000070-20261202T023005123Z.json")).isEmpty();
+        assertThat(RepositoryLayout.quarantinedStep("run-a", "quarantine/run-a/x/00000000000000000070-20261202T023005123Z.json")).isEmpty();
+        // a quarantined manifest is no run's checkpoint
+        assertThat(RepositoryLayout.runOf(key)).isEmpty();
+        assertThat(RepositoryLayout.manifestStep("run-a", key)).isEmpty();
+    }
 }
