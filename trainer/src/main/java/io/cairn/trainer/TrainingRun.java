@@ -153,6 +153,8 @@ final class TrainingRun
         }
         if (checkpointer.resumedFrom().isPresent()) {
             Manifest from = checkpointer.resumedFrom().get();
+            checkpointer.skipped().forEach(skipped -> console.err().println("Skipped the damaged checkpoint of run " + skipped.run() + " at step " + skipped.step()
+                    + ": " + skipped.reason()));
             console.err().println("Resuming run " + checkpointer.run() + " from step " + from.step() + " (" + from.kind() + ", epoch " + (from.epoch() + 1) + ")");
         }
         else if (existing.isPresent()) {

@@ -1,6 +1,7 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,15 @@ final class VerifyCommand
         try (Wiring wiring = repository.wire()) {
             CheckpointRepository opened = wiring.repository();
             List<Manifest> checkpoints = step == null ? repository.checkpoints(opened) : List.of(repository.checkpoint(opened, Optional.of(step)));
+            // manifests that do not parse are named too, and verify goes on past them
+            List<DamagedCheckpoint> unreadable = step != null ? List.of()
+                    : repository.run == null ? opened.damagedCheckpoints() : opened.damagedCheckpoints(repository.run(opened));
             int damaged = 0;
+            for (DamagedCheckpoint bad : unreadable) {
+                damaged++;
+                console.err().println("DAMAGED  run " + bad.run() + " step " + bad.step());
+                console.err().println("         " + bad.reason());
+            }
             for (Manifest manifest : checkpoints) {
                 List<String> problems = opened.verify(manifest);
                 if (problems.isEmpty()) {
@@ -46,7 +55,7 @@ final class VerifyCommand
                     problems.forEach(problem -> console.err().println("         " + problem));
                 }
             }
-            console.err().println(checkpoints.size() + " checkpoint(s) verified, " + damaged + " damaged");
+            console.err().println((checkpoints.size() + unreadable.size()) + " checkpoint(s) verified, " + damaged + " damaged");
             return damaged == 0 ? CairnCommand.OK : CairnCommand.FAILED;
         }
     }

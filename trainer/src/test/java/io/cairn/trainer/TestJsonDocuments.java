@@ -2,6 +2,7 @@ package io.cairn.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.train.TrainerState;
@@ -31,8 +32,11 @@ class TestJsonDocuments
     void lsListsTheStoreAndEachCheckpointsSummary()
             throws IOException
     {
-        JsonNode listing = json(JsonDocuments.Listing.of("file:///tmp/ckpt/", List.of(manifest(SaveKind.FULL, 100, state(100)), manifest(SaveKind.WEIGHTS, 150, null))));
-        assertThat(fields(listing)).containsExactly("store", "checkpoints");
+        JsonNode listing = json(JsonDocuments.Listing.of("file:///tmp/ckpt/", List.of(manifest(SaveKind.FULL, 100, state(100)), manifest(SaveKind.WEIGHTS, 150, null)),
+                List.of(new DamagedCheckpoint("run-a", 200, "runs/run-a/checkpoints/00000000000000000200.json", "Manifest ... is not valid JSON"))));
+        assertThat(fields(listing)).containsExactly("store", "checkpoints", "damaged");
+        assertThat(fields(listing.get("damaged").get(0))).containsExactly("run", "step", "key", "reason");
+        assertThat(listing.get("damaged").get(0).get("step").asLong()).isEqualTo(200);
         assertThat(listing.get("store").asText()).isEqualTo("file:///tmp/ckpt/");
         assertThat(listing.get("checkpoints").isArray()).isTrue();
         assertThat(listing.get("checkpoints")).hasSize(2);
@@ -98,7 +102,7 @@ class TestJsonDocuments
         Manifest plain = manifest(SaveKind.FULL, 100, state(100));
         Manifest fineTuned = new Manifest(plain.formatVersion(), plain.run(), plain.step(), plain.epoch(), plain.kind(), plain.createdAt(), plain.metrics(), plain.model(),
                 plain.chunkSize(), plain.files(), plain.variables(), plain.trainerState(), new Manifest.InitFrom("20261128T010203004Z-abcdef", 150));
-        JsonNode listing = json(JsonDocuments.Listing.of("file:///tmp/ckpt/", List.of(plain, fineTuned)));
+        JsonNode listing = json(JsonDocuments.Listing.of("file:///tmp/ckpt/", List.of(plain, fineTuned), List.of()));
         assertThat(fields(listing.get("checkpoints").get(0))).containsExactlyElementsOf(SUMMARY_FIELDS);
         List<String> withParent = new ArrayList<>(SUMMARY_FIELDS);
         withParent.add("initFrom");

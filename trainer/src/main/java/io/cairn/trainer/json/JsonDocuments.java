@@ -2,6 +2,7 @@ package io.cairn.trainer.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.train.TrainerState;
 
@@ -87,17 +88,18 @@ public final class JsonDocuments
     /**
      * {@code cairn ls --json}: the checkpoints sorted by run, then step.
      */
-    public record Listing(String store, List<CheckpointSummary> checkpoints)
+    public record Listing(String store, List<CheckpointSummary> checkpoints, List<DamagedDocument> damaged)
     {
         public Listing
         {
             requireNonNull(store, "store is null");
             checkpoints = List.copyOf(checkpoints);
+            damaged = List.copyOf(damaged);
         }
 
-        public static Listing of(String store, List<Manifest> manifests)
+        public static Listing of(String store, List<Manifest> manifests, List<DamagedCheckpoint> damaged)
         {
-            return new Listing(store, manifests.stream().map(CheckpointSummary::of).toList());
+            return new Listing(store, manifests.stream().map(CheckpointSummary::of).toList(), damaged.stream().map(DamagedDocument::of).toList());
         }
     }
 
