@@ -12,6 +12,7 @@ module io.cairn.core {
     requires com.fasterxml.jackson.databind;
     requires com.sun.jna;
     requires java.management;
+    requires jdk.unsupported;
     requires org.slf4j;
 
     exports io.cairn.core.checkpoint;

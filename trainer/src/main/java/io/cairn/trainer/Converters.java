@@ -47,6 +47,36 @@ final class Converters
     }
 
     /**
+     * {@code --preempt-grace 30s}: a positive duration.
+     */
+    static final class PreemptGrace
+            implements ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(String value)
+        {
+            return parse("--preempt-grace", value, text -> SettingValues.duration("--preempt-grace", text));
+        }
+    }
+
+    /**
+     * {@code --on-save-failure continue|stop}.
+     */
+    static final class OnSaveFailure
+            implements ITypeConverter<io.cairn.core.checkpoint.OnSaveFailure>
+    {
+        @Override
+        public io.cairn.core.checkpoint.OnSaveFailure convert(String value)
+        {
+            return parse("--on-save-failure", value, text -> switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "continue" -> io.cairn.core.checkpoint.OnSaveFailure.CONTINUE;
+                case "stop" -> io.cairn.core.checkpoint.OnSaveFailure.STOP;
+                default -> throw new IllegalArgumentException("expected continue or stop, got '" + text + "'");
+            });
+        }
+    }
+
+    /**
      * {@code --keep-every 1h}: a positive duration.
      */
     static final class KeepEvery

@@ -79,7 +79,7 @@ final class ProgressCallback
             bar = null;
         }
         if (stoppedEarly) {
-            err.printf(Locale.ROOT, "Stopped at step %d (--max-steps)%n", logs.step());
+            err.printf(Locale.ROOT, "Stopped at step %d (--max-steps, or SIGTERM/SIGINT)%n", logs.step());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.cairn.trainer;
 
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.checkpoint.SaveKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,6 +66,14 @@ final class TrainCommand
     @Option(names = "--sync", description = "Write each save on the training thread (for comparison).")
     boolean sync;
 
+    @Option(names = "--on-save-failure", paramLabel = "continue|stop", converter = Converters.OnSaveFailure.class,
+            description = "After a failed background save: continue training (default; failures are reported and counted, the next save retries) or stop (exit 1).")
+    OnSaveFailure onSaveFailure;
+
+    @Option(names = "--preempt-grace", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.PreemptGrace.class,
+            description = "On SIGTERM or SIGINT, the time the last STATE save may take before exiting without it (default: ${DEFAULT-VALUE}).")
+    Duration preemptGrace;
+
     @Option(names = "--save-on-finish", description = "Also save when training ends.")
     boolean saveOnFinish;
 
@@ -125,6 +134,8 @@ final class TrainCommand
                 .keepBest(keepBest)
                 .sync(sync)
                 .saveOnFinish(saveOnFinish)
+                .onSaveFailure(onSaveFailure)
+                .preemptGrace(preemptGrace)
                 .maxSteps(maxSteps)
                 .resume(resume)
                 .run(run)

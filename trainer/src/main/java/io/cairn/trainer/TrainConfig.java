@@ -1,6 +1,7 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.MetricMode;
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.trainer.inject.CairnConfig;
 import io.cairn.trainer.inject.CairnConfigBuilder;
@@ -46,6 +47,8 @@ final class TrainConfig
     private final Optional<Duration> keepEvery;
     private final OptionalInt keepBest;
     private final boolean sync;
+    private final Optional<OnSaveFailure> onSaveFailure;
+    private final Duration preemptGrace;
     private final boolean saveOnFinish;
     private final OptionalLong maxSteps;
     private final boolean resume;
@@ -76,6 +79,8 @@ final class TrainConfig
         this.keepEvery = Optional.ofNullable(builder.keepEvery);
         this.keepBest = builder.keepBest == null ? OptionalInt.empty() : OptionalInt.of(builder.keepBest);
         this.sync = builder.sync;
+        this.onSaveFailure = Optional.ofNullable(builder.onSaveFailure);
+        this.preemptGrace = requireNonNull(builder.preemptGrace, "preemptGrace is null");
         this.saveOnFinish = builder.saveOnFinish;
         this.maxSteps = builder.maxSteps == null ? OptionalLong.empty() : OptionalLong.of(builder.maxSteps);
         this.resume = builder.resume;
@@ -207,6 +212,14 @@ final class TrainConfig
         return sync;
     }
 
+    /**
+     * How long after SIGTERM or SIGINT the last save may take before the process exits without it.
+     */
+    Duration preemptGrace()
+    {
+        return preemptGrace;
+    }
+
     boolean saveOnFinish()
     {
         return saveOnFinish;
@@ -260,6 +273,7 @@ final class TrainConfig
                 .saveKind(mode)
                 .saveOnFinish(saveOnFinish)
                 .sync(sync);
+        onSaveFailure.ifPresent(builder::onSaveFailure);
         saveEverySteps.ifPresent(builder::saveEverySteps);
         saveEvery.ifPresent(builder::saveEvery);
         saveEveryEpochs.ifPresent(builder::saveEveryEpochs);
@@ -319,6 +333,13 @@ final class TrainConfig
         Builder sync(boolean sync);
 
         Builder saveOnFinish(boolean saveOnFinish);
+
+        /**
+         * @param onSaveFailure null: Cairn's configuration decides ({@code continue} unless set)
+         */
+        Builder onSaveFailure(OnSaveFailure onSaveFailure);
+
+        Builder preemptGrace(Duration grace);
 
         Builder maxSteps(Long steps);
 

@@ -1,6 +1,8 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.RepositoryDescriptor;
+import io.cairn.core.checkpoint.OnSaveFailure;
+import io.cairn.core.checkpoint.Preemption;
 import io.cairn.core.checkpoint.SaveKind;
 
 import java.time.Duration;
@@ -35,6 +37,8 @@ final class TrainConfigBuilder implements TrainConfig.Builder
     Duration keepEvery;
     Integer keepBest;
     boolean sync;
+    OnSaveFailure onSaveFailure;
+    Duration preemptGrace = Preemption.DEFAULT_GRACE;
     boolean saveOnFinish;
     Long maxSteps;
     boolean resume;
@@ -186,6 +190,20 @@ final class TrainConfigBuilder implements TrainConfig.Builder
     }
 
     @Override
+    public TrainConfig.Builder onSaveFailure(OnSaveFailure onSaveFailure)
+    {
+        this.onSaveFailure = onSaveFailure;
+        return this;
+    }
+
+    @Override
+    public TrainConfig.Builder preemptGrace(Duration grace)
+    {
+        this.preemptGrace = grace;
+        return this;
+    }
+
+    @Override
     public TrainConfig.Builder saveOnFinish(boolean saveOnFinish)
     {
         this.saveOnFinish = saveOnFinish;
@@ -291,6 +309,7 @@ final class TrainConfigBuilder implements TrainConfig.Builder
         given.put("--save-budget", saveBudget != null);
         given.put("--save-on-finish", saveOnFinish);
         given.put("--sync", sync);
+        given.put("--on-save-failure", onSaveFailure != null);
         given.put("--keep-last", keepLast != null);
         given.put("--keep-every-steps", keepEverySteps != null);
         given.put("--keep-every", keepEvery != null);

@@ -3,8 +3,10 @@ package io.cairn.trainer;
 import io.cairn.core.checkpoint.CheckpointCallback;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
+import io.cairn.core.checkpoint.CheckpointerOptions;
 import io.cairn.core.checkpoint.CommittedSave;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.Preemption;
 import io.cairn.core.checkpoint.SaveBudget;
 import io.cairn.core.data.Dataset;
 import io.cairn.core.model.Model;
@@ -16,6 +18,7 @@ import io.cairn.core.train.TrainingLogs;
 import io.cairn.trainer.inject.Checkpointers;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
+import io.cairn.trainer.json.Preempted;
 import io.cairn.trainer.json.SaveBudgetCadence;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
@@ -42,18 +45,20 @@ final class TrainingRun
     private final Console console;
     private final Provider<CheckpointRepository> repositories;
     private final Provider<Checkpointers> checkpointerFactories;
+    private final Provider<CheckpointerOptions> options;
     private final Provider<Set<TrainingCallback>> callbacks;
     private final Dataset data;
 
     // providers: with --no-save the store is never opened
     @Inject
     TrainingRun(TrainConfig config, Console console, Provider<CheckpointRepository> repositories, Provider<Checkpointers> checkpointerFactories,
-            Provider<Set<TrainingCallback>> callbacks, Dataset data)
+            Provider<CheckpointerOptions> options, Provider<Set<TrainingCallback>> callbacks, Dataset data)
     {
         this.config = requireNonNull(config, "config is null");
         this.console = requireNonNull(console, "console is null");
         this.repositories = requireNonNull(repositories, "repositories is null");
         this.checkpointerFactories = requireNonNull(checkpointerFactories, "checkpointerFactories is null");
+        this.options = requireNonNull(options, "options is null");
         this.callbacks = requireNonNull(callbacks, "callbacks is null");
         this.data = requireNonNull(data, "data is null");
     }
@@ -65,25 +70,45 @@ final class TrainingRun
             if (config.noSave()) {
                 return trainWithoutSaving(model);
             }
-            Checkpointer checkpointer = open(model);
-            FitResult result;
-            Optional<SaveBudget> budget;
-            try (checkpointer) {
-                FitOptions fit = fitOptions();
-                if (checkpointer.resumeState().isPresent()) {
-                    fit = fit.resumingFrom(checkpointer.resumeState().get());
-                }
-                List<TrainingCallback> hooks = checkpointerFactories.get().callbacks(checkpointer);
-                budget = hooks.stream()
-                        .filter(CheckpointCallback.class::isInstance)
-                        .flatMap(hook -> SaveBudget.in(((CheckpointCallback) hook).policy()).stream())
-                        .findFirst();
-                result = fit(model, data, fit, hooks);
-                checkpointer.awaitPending();
+            // SIGTERM and SIGINT from here on stop training after the current batch with a last STATE save
+            try (Preemption preemption = Preemption.install(config.preemptGrace(), console.err())) {
+                return train(model, preemption);
             }
-            report(checkpointer, result, budget);
-            return CairnCommand.OK;
         }
+    }
+
+    private int train(Model model, Preemption preemption)
+            throws IOException
+    {
+        Checkpointer checkpointer = open(model);
+        FitResult result;
+        Optional<SaveBudget> budget;
+        try (checkpointer) {
+            checkpointer.addListener(new SaveFailureReport(console.err(), checkpointer.repository().store().location().toString(),
+                    options.get().onSaveFailure()));
+            FitOptions fit = fitOptions();
+            if (checkpointer.resumeState().isPresent()) {
+                fit = fit.resumingFrom(checkpointer.resumeState().get());
+            }
+            List<TrainingCallback> hooks = checkpointerFactories.get().callbacks(checkpointer, Optional.of(preemption));
+            budget = hooks.stream()
+                    .filter(CheckpointCallback.class::isInstance)
+                    .flatMap(hook -> SaveBudget.in(((CheckpointCallback) hook).policy()).stream())
+                    .findFirst();
+            result = fit(model, data, fit, hooks);
+            checkpointer.awaitPending();
+        }
+        // the lease is released: a preempted run can be resumed at once
+        Optional<Preempted> preempted = preemption.savedStep().isPresent()
+                ? Optional.of(new Preempted(preemption.signal().orElseThrow(), preemption.savedStep().getAsLong()))
+                : Optional.empty();
+        report(checkpointer, result, budget, preempted);
+        if (preempted.isPresent()) {
+            console.err().println("Preempted by SIG" + preempted.get().signal() + ": saved a resumable checkpoint of run " + checkpointer.run() + " at step "
+                    + preempted.get().savedStep() + " and released its lease; continue with --resume");
+            return preemption.exitCode();
+        }
+        return CairnCommand.OK;
     }
 
     /**
@@ -166,7 +191,7 @@ final class TrainingRun
         return checkpointer;
     }
 
-    private void report(Checkpointer checkpointer, FitResult result, Optional<SaveBudget> budget)
+    private void report(Checkpointer checkpointer, FitResult result, Optional<SaveBudget> budget, Optional<Preempted> preempted)
             throws IOException
     {
         List<Long> saved = checkpointer.committedSteps();
@@ -178,6 +203,9 @@ final class TrainingRun
         String from = checkpointer.initFrom().map(parent -> " (from " + parent + ")").orElse("");
         console.err().printf(Locale.ROOT, "Run %s%s: %d steps in %.2f s (%.0f steps/s); saved %s, adding %s bytes; kept %s; save stall median %.2f ms, p95 %.2f ms%n",
                 checkpointer.run(), from, result.stepsRun(), result.trainSeconds(), stepsPerSecond, saved, added, retained, percentile(stalls, 0.5), percentile(stalls, 0.95));
+        if (checkpointer.failedSaves() > 0) {
+            console.err().println("WARN: " + checkpointer.failedSaves() + " save(s) of run " + checkpointer.run() + " failed; the checkpoints above are the ones stored");
+        }
         budget.ifPresent(chosen -> console.err().printf(Locale.ROOT, "Save budget %.1f%%: saved every %s steps, measured cost %.1f%% of training time, next interval %d steps%n",
                 chosen.budget() * 100, chosen.intervals(), chosen.measuredCost() * 100, chosen.nextInterval()));
         if (config.json()) {
@@ -196,7 +224,9 @@ final class TrainingRun
                     retained,
                     result.metrics(),
                     budget.map(chosen -> new SaveBudgetCadence(chosen.budget(), chosen.saves(), chosen.intervals(), chosen.nextInterval(),
-                            chosen.measuredCost(), chosen.stepMillis())).orElse(null)));
+                            chosen.measuredCost(), chosen.stepMillis())).orElse(null),
+                    checkpointer.failedSaves(),
+                    preempted.orElse(null)));
         }
     }
 

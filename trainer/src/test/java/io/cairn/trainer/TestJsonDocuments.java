@@ -8,6 +8,7 @@ import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.train.TrainerState;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
+import io.cairn.trainer.json.Preempted;
 import io.cairn.trainer.json.SaveBudgetCadence;
 import org.junit.jupiter.api.Test;
 
@@ -145,7 +146,8 @@ class TestJsonDocuments
                 List.of(50L, 100L, 150L), List.of(new JsonDocuments.SaveBytes(50, 130000, 128000), new JsonDocuments.SaveBytes(100, 130000, 41000),
                         new JsonDocuments.SaveBytes(150, 130000, 41000)), List.of(100L, 150L), metrics()));
         assertThat(fields(summary)).containsExactly("run", "resumedFrom", "initFrom", "steps", "trainSeconds", "stepsPerSecond", "saveStallMillis", "snapshotMillis",
-                "saved", "bytesAdded", "retained", "metrics");
+                "saved", "bytesAdded", "retained", "metrics", "failedSaves");
+        assertThat(summary.get("failedSaves").asInt()).isZero();
         assertThat(summary.get("resumedFrom").isNull()).isTrue();
         assertThat(summary.get("initFrom").isNull()).isTrue();
         assertThat(summary.get("bytesAdded")).hasSize(3);
@@ -175,6 +177,20 @@ class TestJsonDocuments
     }
 
     @Test
+    void trainCountsFailedSavesAndTellsWhereAPreemptedRunSaved()
+            throws IOException
+    {
+        JsonNode summary = json(new JsonDocuments.TrainSummary("r1", null, null, 73, 0.2, 365, new JsonDocuments.Stalls(0.6, 1.1, 2), new JsonDocuments.Timings(0.3, 0.9),
+                List.of(73L), List.of(), List.of(73L), metrics(), null, 1, new Preempted("TERM", 73)));
+        assertThat(fields(summary)).endsWith("metrics", "failedSaves", "preempted");
+        assertThat(summary.get("failedSaves").isInt()).isTrue();
+        assertThat(summary.get("failedSaves").asInt()).isEqualTo(1);
+        assertThat(fields(summary.get("preempted"))).containsExactly("signal", "savedStep");
+        assertThat(summary.get("preempted").get("signal").asText()).isEqualTo("TERM");
+        assertThat(summary.get("preempted").get("savedStep").asLong()).isEqualTo(73);
+    }
+
+    @Test
     void trainWithASaveBudgetAddsTheCadenceItChose()
             throws IOException
     {
@@ -182,7 +198,7 @@ class TestJsonDocuments
                 List.of(21L, 300L), List.of(), List.of(21L, 300L), metrics(),
                 new SaveBudgetCadence(0.05, 2, List.of(21L, 279L), 281, 0.031, 73.5)));
         assertThat(fields(summary)).containsExactly("run", "resumedFrom", "initFrom", "steps", "trainSeconds", "stepsPerSecond", "saveStallMillis", "snapshotMillis",
-                "saved", "bytesAdded", "retained", "metrics", "saveBudget");
+                "saved", "bytesAdded", "retained", "metrics", "saveBudget", "failedSaves");
         JsonNode budget = summary.get("saveBudget");
         assertThat(fields(budget)).containsExactly("budget", "saves", "intervalSteps", "nextIntervalSteps", "measuredCost", "stepMillis");
         assertThat(budget.get("budget").isDouble()).isTrue();

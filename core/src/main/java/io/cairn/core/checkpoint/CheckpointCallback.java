@@ -4,12 +4,17 @@ import io.cairn.core.train.TrainerState;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
 
+import java.util.Optional;
+
 import static java.util.Objects.requireNonNull;
 
 /**
  * Saves checkpoints from inside {@code fit} when a {@link SavePolicy} says so (Keras'
  * {@code ModelCheckpoint}, asynchronous). Saves carry the trainer state and the policy's bookkeeping,
- * so a resumed run saves exactly where the uninterrupted one would have.
+ * so a resumed run saves exactly where the uninterrupted one would have. With a {@link Preemption}, a
+ * request stops {@code fit} after the current batch and saves a {@link SaveKind#STATE} checkpoint there.
+ * A failed background save stops training at the next step when the options say
+ * {@link OnSaveFailure#STOP}.
  */
 public final class CheckpointCallback
         implements TrainingCallback
@@ -18,9 +23,16 @@ public final class CheckpointCallback
     private final SavePolicy policy;
     private final SaveKind kind;
     private final boolean saveOnFinish;
+    private final Optional<Preemption> preemption;
 
     public CheckpointCallback(Checkpointer checkpointer, SavePolicy policy, SaveKind kind, boolean saveOnFinish)
     {
+        this(checkpointer, policy, kind, saveOnFinish, Optional.empty());
+    }
+
+    public CheckpointCallback(Checkpointer checkpointer, SavePolicy policy, SaveKind kind, boolean saveOnFinish, Optional<Preemption> preemption)
+    {
+        this.preemption = requireNonNull(preemption, "preemption is null");
         this.checkpointer = requireNonNull(checkpointer, "checkpointer is null");
         this.policy = requireNonNull(policy, "policy is null");
         this.kind = requireNonNull(kind, "kind is null");
@@ -46,6 +58,7 @@ public final class CheckpointCallback
     @Override
     public void onBatchEnd(TrainingLogs logs)
     {
+        checkpointer.checkSaves();
         if (policy.afterStep(logs.step(), logs.metrics())) {
             save(logs);
         }
@@ -60,16 +73,32 @@ public final class CheckpointCallback
     }
 
     @Override
+    public boolean stopTraining()
+    {
+        return preemption.isPresent() && preemption.get().requested();
+    }
+
+    @Override
     public void onTrainEnd(TrainingLogs logs, boolean stoppedEarly)
     {
+        if (preemption.isPresent() && preemption.get().requested()) {
+            // STATE resumes exactly; a step the policy saved already is not saved again
+            save(SaveKind.STATE, logs);
+            preemption.get().saved(logs.step());
+        }
         if (saveOnFinish && logs.step() > 0) {
-            save(logs);
+            save(kind, logs);
         }
     }
 
     private void save(TrainingLogs logs)
     {
+        save(kind, logs);
+    }
+
+    private void save(SaveKind saveKind, TrainingLogs logs)
+    {
         TrainerState state = logs.state().withPolicyState(policy.state());
-        checkpointer.save(kind, state, logs.metrics());
+        checkpointer.save(saveKind, state, logs.metrics());
     }
 }

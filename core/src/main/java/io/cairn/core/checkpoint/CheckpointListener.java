@@ -12,8 +12,8 @@ public interface CheckpointListener
     default void onDeleted(List<Long> steps) {}
 
     /**
-     * A save failed; the same failure is thrown by the next {@code save}, {@code awaitPending} or
-     * {@code close}.
+     * A save failed; with {@link OnSaveFailure#STOP} the same failure is thrown by the next {@code save},
+     * {@code awaitPending} or {@code close}.
      */
     default void onFailed(long step, Throwable failure) {}
 }

@@ -43,7 +43,8 @@ import static java.util.Objects.requireNonNull;
  * </ol>
  *
  * In-flight saves are bounded by count and snapshot memory. A failed background save is reported to
- * listeners and thrown by the next {@link #save}, {@link #awaitPending} or {@link #close}. The run's
+ * listeners and, as {@link CheckpointerOptions#onSaveFailure()} says, thrown by the next {@link #save},
+ * {@link #awaitPending} or {@link #close} ({@link OnSaveFailure#STOP}), or not ({@code CONTINUE}). The run's
  * lease is renewed while the checkpointer is open ({@code LeaseKeeper}) and released by {@link #close}.
  */
 public final class Checkpointer
@@ -84,7 +85,7 @@ public final class Checkpointer
         this.writer = new CheckpointWriter(model, repository.chunks(), session);
         this.retention = new RunRetention(run, options.retention(), repository.catalog(), repository.collector(), session, resumedFrom);
         this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(), options.lowerBackgroundPriority(),
-                (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure)));
+                (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure))).onSaveFailure(options.onSaveFailure());
         this.leaseKeeper = new LeaseKeeper(lease, options.leaseTtl());
         this.commits = new RunCommits(run, repository.catalog(), lease, resumedFrom, retention, timings, listeners);
         resumedFrom.ifPresent(manifest -> lastSavedStep = manifest.step());
@@ -295,6 +296,23 @@ public final class Checkpointer
         finally {
             timings.stalled(started);
         }
+    }
+
+    /**
+     * Throws the first failed save's error if failures stop the run ({@link OnSaveFailure#STOP}); the
+     * checkpoint callback asks after every step.
+     */
+    public void checkSaves()
+    {
+        pipeline.throwIfFailed();
+    }
+
+    /**
+     * Background saves of this checkpointer that failed so far.
+     */
+    public int failedSaves()
+    {
+        return pipeline.failures();
     }
 
     /**

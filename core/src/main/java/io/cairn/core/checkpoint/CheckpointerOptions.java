@@ -18,12 +18,15 @@ import static java.util.Objects.requireNonNull;
  * @param lowerBackgroundPriority run the save thread, and the transfer threads while they upload this
  * run's chunks, at a lower OS priority than training (Linux niceness +10), so a save takes the CPU
  * training leaves idle; where the OS does not allow it, they keep their priority
+ * @param onSaveFailure whether training goes on after a failed background save; {@link OnSaveFailure#STOP}
+ * by default
  */
 public record CheckpointerOptions(RetentionPolicy retention, int maxInFlight, long maxSnapshotBytes, boolean sync, Duration leaseTtl, Clock clock,
-        boolean lowerBackgroundPriority)
+        boolean lowerBackgroundPriority, OnSaveFailure onSaveFailure)
 {
     public CheckpointerOptions
     {
+        requireNonNull(onSaveFailure, "onSaveFailure is null");
         requireNonNull(retention, "retention is null");
         requireNonNull(leaseTtl, "leaseTtl is null");
         requireNonNull(clock, "clock is null");
@@ -38,38 +41,49 @@ public record CheckpointerOptions(RetentionPolicy retention, int maxInFlight, lo
         }
     }
 
+    public CheckpointerOptions(RetentionPolicy retention, int maxInFlight, long maxSnapshotBytes, boolean sync, Duration leaseTtl, Clock clock,
+            boolean lowerBackgroundPriority)
+    {
+        this(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, OnSaveFailure.STOP);
+    }
+
     public static CheckpointerOptions defaults()
     {
-        return new CheckpointerOptions(RetentionPolicy.keepAll(), 4, 2L << 30, false, Duration.ofSeconds(60), Clock.systemUTC(), true);
+        return new CheckpointerOptions(RetentionPolicy.keepAll(), 4, 2L << 30, false, Duration.ofSeconds(60), Clock.systemUTC(), true, OnSaveFailure.STOP);
     }
 
     public CheckpointerOptions withRetention(RetentionPolicy retention)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, onSaveFailure);
     }
 
     public CheckpointerOptions withSync(boolean sync)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, onSaveFailure);
     }
 
     public CheckpointerOptions withMaxInFlight(int maxInFlight)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, onSaveFailure);
     }
 
     public CheckpointerOptions withMaxSnapshotBytes(long maxSnapshotBytes)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, onSaveFailure);
     }
 
     public CheckpointerOptions withLeaseTtl(Duration leaseTtl)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, onSaveFailure);
     }
 
     public CheckpointerOptions withLowerBackgroundPriority(boolean lowerBackgroundPriority)
     {
-        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority);
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, onSaveFailure);
+    }
+
+    public CheckpointerOptions withOnSaveFailure(OnSaveFailure onSaveFailure)
+    {
+        return new CheckpointerOptions(retention, maxInFlight, maxSnapshotBytes, sync, leaseTtl, clock, lowerBackgroundPriority, onSaveFailure);
     }
 }

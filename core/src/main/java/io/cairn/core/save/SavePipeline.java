@@ -1,6 +1,7 @@
 package io.cairn.core.save;
 
 import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.internal.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
@@ -27,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  * training stall. A single snapshot larger than the budget still proceeds, alone.
  * <li><b>Failures.</b> The first failed save is kept and thrown, as a {@link CheckpointException}, by
  * the next {@link #throwIfFailed}, {@link #awaitPending} or {@link #close}; every failure goes to the
- * failure handler. Nothing is swallowed.
+ * failure handler. Nothing is swallowed. With {@link OnSaveFailure#CONTINUE}, {@link #throwIfFailed}
+ * does not throw, and {@link #awaitPending} throws only when the newest finished save failed.
  * </ul>
  */
 public final class SavePipeline
@@ -41,6 +44,10 @@ public final class SavePipeline
     private final int memoryPermits;
     private final FailureHandler onFailure;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    // the newest finished save's failure, cleared by a later success (saves finish in step order)
+    private final AtomicReference<Throwable> newestFailure = new AtomicReference<>();
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile OnSaveFailure onSaveFailure = OnSaveFailure.STOP;
     private final List<Future<?>> pending = new ArrayList<>();
 
     public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, FailureHandler onFailure)
@@ -59,6 +66,23 @@ public final class SavePipeline
         this.inFlight = new Semaphore(maxInFlight);
         this.memoryPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxSnapshotBytes >> 20));
         this.snapshotMemory = new Semaphore(memoryPermits);
+    }
+
+    /**
+     * Whether a failed save stops the run ({@link OnSaveFailure#STOP}, the default) or not.
+     */
+    public SavePipeline onSaveFailure(OnSaveFailure onSaveFailure)
+    {
+        this.onSaveFailure = requireNonNull(onSaveFailure, "onSaveFailure is null");
+        return this;
+    }
+
+    /**
+     * Saves that failed so far.
+     */
+    public int failures()
+    {
+        return failures.get();
     }
 
     public interface FailureHandler
@@ -97,9 +121,12 @@ public final class SavePipeline
         Runnable job = () -> {
             try {
                 task.run(slot);
+                newestFailure.set(null);
             }
             catch (Throwable t) {
                 failure.compareAndSet(null, t);
+                newestFailure.set(t);
+                failures.incrementAndGet();
                 log.error("Save of run {} step {} failed: {}", run, step, t.getMessage());
                 onFailure.failed(step, t);
             }
@@ -138,7 +165,14 @@ public final class SavePipeline
             waiting = new ArrayList<>(pending);
         }
         waiting.forEach(this::await);
-        throwIfFailed();
+        if (onSaveFailure == OnSaveFailure.STOP) {
+            throwIfFailed();
+            return;
+        }
+        Throwable newest = newestFailure.get();
+        if (newest != null) {
+            throw new CheckpointException("The newest save of run " + run + " failed, so its latest state is not stored: " + newest.getMessage(), newest);
+        }
     }
 
     private void await(Future<?> future)
@@ -156,10 +190,13 @@ public final class SavePipeline
     }
 
     /**
-     * @throws CheckpointException if a save failed
+     * @throws CheckpointException if a save failed and failures stop the run
      */
     public void throwIfFailed()
     {
+        if (onSaveFailure == OnSaveFailure.CONTINUE) {
+            return;
+        }
         Throwable cause = failure.get();
         if (cause != null) {
             throw new CheckpointException("A background save of run " + run + " failed: " + cause.getMessage(), cause);

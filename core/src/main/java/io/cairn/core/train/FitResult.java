@@ -7,6 +7,6 @@ import java.util.Map;
  * @param trainSeconds wall time of the training loop alone
  * @param metrics the last epoch's running averages
  * @param finalState where a later run would resume
- * @param stoppedEarly true when {@code maxSteps} stopped training before its last epoch
+ * @param stoppedEarly true when {@code maxSteps} or a callback ({@code TrainingCallback.stopTraining}) stopped training before its last epoch
  */
 public record FitResult(long stepsRun, double trainSeconds, Map<String, Double> metrics, TrainerState finalState, boolean stoppedEarly) {}

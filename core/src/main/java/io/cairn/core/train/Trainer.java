@@ -45,7 +45,7 @@ public final class Trainer
         training:
         while (current.epoch() < options.epochs()) {
             int epoch = current.epoch();
-            if (current.batchInEpoch() == 0 && current.step() >= maxSteps) {
+            if (current.batchInEpoch() == 0 && (current.step() >= maxSteps || stopRequested(hooks))) {
                 // stopped on an epoch boundary: the next epoch does not begin
                 stoppedEarly = true;
                 break;
@@ -56,7 +56,7 @@ public final class Trainer
                 hooks.forEach(hook -> hook.onEpochBegin(logs(begin, epoch, batches, options, Map.of())));
             }
             for (int batch = current.batchInEpoch(); batch < batches; batch++) {
-                if (current.step() >= maxSteps) {
+                if (current.step() >= maxSteps || stopRequested(hooks)) {
                     stoppedEarly = true;
                     break training;
                 }
@@ -96,6 +96,16 @@ public final class Trainer
         boolean early = stoppedEarly;
         hooks.forEach(hook -> hook.onTrainEnd(logs(last, Math.min(last.epoch(), options.epochs() - 1), batches, options, finalMetrics), early));
         return new FitResult(last.step() - firstStep, seconds, finalMetrics, last, stoppedEarly);
+    }
+
+    private static boolean stopRequested(List<TrainingCallback> hooks)
+    {
+        for (TrainingCallback hook : hooks) {
+            if (hook.stopTraining()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkShapes(Dataset data)

@@ -20,4 +20,14 @@ public interface TrainingCallback
      * @param stoppedEarly true when training stopped before its last epoch (e.g. {@code maxSteps})
      */
     default void onTrainEnd(TrainingLogs logs, boolean stoppedEarly) {}
+
+    /**
+     * Asked before each batch (so after the one before it ended), as Keras' {@code stop_training}:
+     * true stops {@code fit} there, and {@link #onTrainEnd} sees {@code stoppedEarly}. A preempted run
+     * stops this way ({@code io.cairn.core.checkpoint.Preemption}).
+     */
+    default boolean stopTraining()
+    {
+        return false;
+    }
 }

@@ -1,6 +1,7 @@
 package io.cairn.trainer.inject;
 
 import io.cairn.core.checkpoint.MetricMode;
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.store.SettingValues;
 
@@ -56,6 +57,7 @@ import static java.util.Objects.requireNonNull;
  * <tr><td>{@code cairn.keep-every}</td><td>{@code CAIRN_KEEP_EVERY}</td><td>{@link CairnConfigBuilder#keepEvery}</td><td>keep all</td></tr>
  * <tr><td>{@code cairn.keep-best}</td><td>{@code CAIRN_KEEP_BEST}</td><td>{@link CairnConfigBuilder#keepBest}</td><td>keep all</td></tr>
  * <tr><td>{@code cairn.sync}</td><td>{@code CAIRN_SYNC}</td><td>{@link CairnConfigBuilder#sync}</td><td>false</td></tr>
+ * <tr><td>{@code cairn.on-save-failure}</td><td>{@code CAIRN_ON_SAVE_FAILURE}</td><td>{@link CairnConfigBuilder#onSaveFailure}</td><td>continue</td></tr>
  * <tr><td>{@code cairn.max-in-flight}</td><td>{@code CAIRN_MAX_IN_FLIGHT}</td><td>{@link CairnConfigBuilder#maxInFlight}</td><td>4</td></tr>
  * <tr><td>{@code cairn.max-snapshot-bytes}</td><td>{@code CAIRN_MAX_SNAPSHOT_BYTES}</td><td>{@link CairnConfigBuilder#maxSnapshotBytes}</td><td>2GiB</td></tr>
  * <tr><td>{@code cairn.lease-ttl}</td><td>{@code CAIRN_LEASE_TTL}</td><td>{@link CairnConfigBuilder#leaseTtl}</td><td>60s</td></tr>
@@ -90,6 +92,7 @@ public final class CairnConfig
     private final Optional<Duration> keepEvery;
     private final OptionalInt keepBest;
     private final boolean sync;
+    private final OnSaveFailure onSaveFailure;
     private final int maxInFlight;
     private final long maxSnapshotBytes;
     private final Duration leaseTtl;
@@ -113,6 +116,7 @@ public final class CairnConfig
         this.keepEvery = Optional.ofNullable(values.keepEvery);
         this.keepBest = values.keepBest == null ? OptionalInt.empty() : OptionalInt.of(values.keepBest);
         this.sync = values.sync;
+        this.onSaveFailure = values.onSaveFailure;
         this.maxInFlight = values.maxInFlight;
         this.maxSnapshotBytes = values.maxSnapshotBytes;
         this.leaseTtl = values.leaseTtl;
@@ -244,6 +248,11 @@ public final class CairnConfig
         return sync;
     }
 
+    public OnSaveFailure onSaveFailure()
+    {
+        return onSaveFailure;
+    }
+
     public int maxInFlight()
     {
         return maxInFlight;
@@ -285,6 +294,7 @@ public final class CairnConfig
         keepEvery.ifPresent(interval -> text.add("keepEvery=" + interval));
         keepBest.ifPresent(count -> text.add("keepBest=" + count));
         text.add("sync=" + sync);
+        text.add("onSaveFailure=" + onSaveFailure);
         text.add("maxInFlight=" + maxInFlight);
         text.add("maxSnapshotBytes=" + SettingValues.describeBytes(maxSnapshotBytes));
         text.add("leaseTtl=" + leaseTtl);

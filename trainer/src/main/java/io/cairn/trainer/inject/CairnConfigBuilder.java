@@ -1,6 +1,7 @@
 package io.cairn.trainer.inject;
 
 import io.cairn.core.checkpoint.MetricMode;
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.trainer.inject.CairnConfig.Monitor;
 
@@ -46,6 +47,7 @@ public final class CairnConfigBuilder
     Duration keepEvery;
     Integer keepBest;
     Boolean sync;
+    OnSaveFailure onSaveFailure;
     Integer maxInFlight;
     Long maxSnapshotBytes;
     Duration leaseTtl;
@@ -264,6 +266,16 @@ public final class CairnConfigBuilder
     public CairnConfigBuilder sync(boolean sync)
     {
         this.sync = sync;
+        return this;
+    }
+
+    /**
+     * {@code cairn.on-save-failure}: whether training goes on after a failed background save
+     * ({@code continue}, the default) or stops ({@code stop}).
+     */
+    public CairnConfigBuilder onSaveFailure(OnSaveFailure onSaveFailure)
+    {
+        this.onSaveFailure = onSaveFailure;
         return this;
     }
 

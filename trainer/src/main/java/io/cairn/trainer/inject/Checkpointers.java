@@ -5,6 +5,7 @@ import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.Checkpointer;
 import io.cairn.core.checkpoint.CheckpointerOptions;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.checkpoint.Preemption;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.checkpoint.SavePolicy;
 import io.cairn.core.model.Model;
@@ -110,8 +111,28 @@ public final class Checkpointers
      */
     public List<TrainingCallback> callbacks(Checkpointer checkpointer)
     {
+        return callbacks(checkpointer, Optional.empty());
+    }
+
+    /**
+     * The {@link #callbacks(Checkpointer) callbacks}, where a {@link Preemption}'s request (SIGTERM,
+     * SIGINT) stops training after the current batch with a last {@code STATE} save:
+     *
+     * <pre>{@code
+     * try (Preemption preemption = Preemption.install()) {
+     *     try (Checkpointer checkpointer = checkpointers.resume(model)) {
+     *         new Trainer(model).fit(data, options, checkpointers.callbacks(checkpointer, Optional.of(preemption)));
+     *     }
+     *     if (preemption.requested()) {
+     *         System.exit(preemption.exitCode());
+     *     }
+     * }
+     * }</pre>
+     */
+    public List<TrainingCallback> callbacks(Checkpointer checkpointer, Optional<Preemption> preemption)
+    {
         List<TrainingCallback> all = new ArrayList<>();
-        all.add(new CheckpointCallback(requireNonNull(checkpointer, "checkpointer is null"), savePolicies.get(), kind, saveOnFinish));
+        all.add(new CheckpointCallback(requireNonNull(checkpointer, "checkpointer is null"), savePolicies.get(), kind, saveOnFinish, preemption));
         all.addAll(callbacks.get());
         return List.copyOf(all);
     }

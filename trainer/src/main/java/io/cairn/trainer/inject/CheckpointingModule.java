@@ -76,6 +76,7 @@ final class CheckpointingModule
         return CheckpointerOptions.defaults()
                 .withRetention(retention)
                 .withSync(config.sync())
+                .withOnSaveFailure(config.onSaveFailure())
                 .withMaxInFlight(config.maxInFlight())
                 .withMaxSnapshotBytes(config.maxSnapshotBytes())
                 .withLeaseTtl(config.leaseTtl());

@@ -26,6 +26,7 @@ enum ConfigKey
     KEEP_EVERY("keep-every"),
     KEEP_BEST("keep-best"),
     SYNC("sync"),
+    ON_SAVE_FAILURE("on-save-failure"),
     MAX_IN_FLIGHT("max-in-flight"),
     MAX_SNAPSHOT_BYTES("max-snapshot-bytes"),
     LEASE_TTL("lease-ttl");

@@ -3,6 +3,7 @@ package io.cairn.trainer.inject;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.CheckpointerOptions;
 import io.cairn.core.checkpoint.RepositoryDescriptor;
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.store.SettingValues;
 import io.cairn.trainer.inject.CairnConfig.Monitor;
@@ -49,6 +50,7 @@ final class ConfigResolution
     final Duration keepEvery;
     final Integer keepBest;
     final boolean sync;
+    final OnSaveFailure onSaveFailure;
     final int maxInFlight;
     final long maxSnapshotBytes;
     final Duration leaseTtl;
@@ -78,6 +80,8 @@ final class ConfigResolution
         this.keepEvery = value(ConfigKey.KEEP_EVERY, "keepEvery", builder.keepEvery, SettingValues::duration, ConfigValues::checkPositive);
         this.keepBest = value(ConfigKey.KEEP_BEST, "keepBest", builder.keepBest, ConfigValues::intCount, ConfigValues::checkAtLeastOne);
         this.sync = value(ConfigKey.SYNC, "sync", builder.sync, SettingValues::bool, (name, value) -> {}, false);
+        this.onSaveFailure = value(ConfigKey.ON_SAVE_FAILURE, "onSaveFailure", builder.onSaveFailure, ConfigValues::onSaveFailure, (name, value) -> {},
+                OnSaveFailure.CONTINUE);
         this.maxInFlight = value(ConfigKey.MAX_IN_FLIGHT, "maxInFlight", builder.maxInFlight, ConfigValues::intCount, ConfigValues::checkAtLeastOne, defaults.maxInFlight());
         this.maxSnapshotBytes = value(ConfigKey.MAX_SNAPSHOT_BYTES, "maxSnapshotBytes", builder.maxSnapshotBytes,
                 (name, text) -> SettingValues.bytes(name, text, 1, Long.MAX_VALUE), ConfigValues::checkAtLeastOne, defaults.maxSnapshotBytes());

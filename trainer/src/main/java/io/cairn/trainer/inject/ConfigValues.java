@@ -1,11 +1,13 @@
 package io.cairn.trainer.inject;
 
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.checkpoint.RepositoryDescriptor;
 import io.cairn.core.checkpoint.SaveBudget;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.store.SettingValues;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * How the text of a Cairn setting parses and the range its value must fall in; each problem names the
@@ -29,6 +31,15 @@ final class ConfigValues
          * @throws IllegalArgumentException naming {@code name} if the value is out of range
          */
         void check(String name, T value);
+    }
+
+    static OnSaveFailure onSaveFailure(String name, String text)
+    {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "continue" -> OnSaveFailure.CONTINUE;
+            case "stop" -> OnSaveFailure.STOP;
+            default -> throw new IllegalArgumentException(name + " must be continue or stop, got '" + text + "'");
+        };
     }
 
     static SaveKind saveKind(String name, String text)

@@ -50,7 +50,9 @@ public final class JsonDocuments
             List<SaveBytes> bytesAdded,
             List<Long> retained,
             Map<String, Double> metrics,
-            @JsonInclude(JsonInclude.Include.NON_NULL) SaveBudgetCadence saveBudget)
+            @JsonInclude(JsonInclude.Include.NON_NULL) SaveBudgetCadence saveBudget,
+            int failedSaves,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Preempted preempted)
     {
         public TrainSummary
         {
@@ -68,7 +70,16 @@ public final class JsonDocuments
         public TrainSummary(String run, Long resumedFrom, String initFrom, long steps, double trainSeconds, double stepsPerSecond, Stalls saveStallMillis,
                 Timings snapshotMillis, List<Long> saved, List<SaveBytes> bytesAdded, List<Long> retained, Map<String, Double> metrics)
         {
-            this(run, resumedFrom, initFrom, steps, trainSeconds, stepsPerSecond, saveStallMillis, snapshotMillis, saved, bytesAdded, retained, metrics, null);
+            this(run, resumedFrom, initFrom, steps, trainSeconds, stepsPerSecond, saveStallMillis, snapshotMillis, saved, bytesAdded, retained, metrics, null, 0, null);
+        }
+
+        /**
+         * A summary of a run that was not preempted and had no failed save.
+         */
+        public TrainSummary(String run, Long resumedFrom, String initFrom, long steps, double trainSeconds, double stepsPerSecond, Stalls saveStallMillis,
+                Timings snapshotMillis, List<Long> saved, List<SaveBytes> bytesAdded, List<Long> retained, Map<String, Double> metrics, SaveBudgetCadence saveBudget)
+        {
+            this(run, resumedFrom, initFrom, steps, trainSeconds, stepsPerSecond, saveStallMillis, snapshotMillis, saved, bytesAdded, retained, metrics, saveBudget, 0, null);
         }
     }
 

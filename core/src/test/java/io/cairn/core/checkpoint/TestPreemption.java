@@ -1,0 +1,124 @@
+package io.cairn.core.checkpoint;
+
+import io.cairn.core.model.Model;
+import io.cairn.core.store.MemoryCheckpointStore;
+import io.cairn.core.train.FitOptions;
+import io.cairn.core.train.FitResult;
+import io.cairn.core.train.Trainer;
+import io.cairn.core.train.TrainingCallback;
+import io.cairn.core.train.TrainingLogs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestPreemption
+{
+    private static final float[][] PROBE = probe();
+
+    // 32 batches an epoch: 37 is mid-epoch, 32 an epoch's last batch, 1 the first step, 159 the one before the end
+    @ParameterizedTest
+    @ValueSource(longs = {1, 32, 37, 159})
+    void preemptedRunSavesStateAtTheCurrentStepAndResumesBitIdentically(long signalledAt)
+            throws IOException
+    {
+        float[][] uninterrupted;
+        try (Model model = SeedTraining.model()) {
+            new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED), List.of());
+            uninterrupted = model.predict(PROBE);
+        }
+
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
+        Preemption preemption = Preemption.manual();
+        String run;
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            run = checkpointer.run();
+            TrainingCallback signal = new TrainingCallback()
+            {
+                @Override
+                public void onBatchEnd(TrainingLogs logs)
+                {
+                    if (logs.step() == signalledAt) {
+                        preemption.request("TERM");
+                    }
+                }
+            };
+            FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
+                    List.of(signal, new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, false, Optional.of(preemption))));
+            assertThat(result.stoppedEarly()).isTrue();
+            assertThat(result.finalState().step()).isEqualTo(signalledAt);
+            assertThat(preemption.savedStep()).isEqualTo(OptionalLong.of(signalledAt));
+            assertThat(preemption.exitCode()).isEqualTo(143);
+        }
+        Manifest last = repository.checkpoints(run).get(repository.checkpoints(run).size() - 1);
+        assertThat(last.step()).isEqualTo(signalledAt);
+        assertThat(last.kind()).isEqualTo(SaveKind.STATE);
+
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.resumeRun(repository, model, CheckpointerOptions.defaults(), Optional.empty())) {
+            assertThat(checkpointer.run()).isEqualTo(run);
+            assertThat(checkpointer.resumedFrom()).map(Manifest::step).contains(signalledAt);
+            FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED).resumingFrom(checkpointer.resumeState().get()),
+                    List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, false)));
+            checkpointer.awaitPending();
+            assertThat(result.finalState().step()).isEqualTo(160);
+            // the policy's bookkeeping went into the STATE save: the resumed run saves where the uninterrupted one would
+            assertThat(checkpointer.committedSteps()).containsExactlyElementsOf(List.of(50L, 100L, 150L).stream().filter(step -> step > signalledAt).toList());
+            assertThat(model.predict(PROBE)).isDeepEqualTo(uninterrupted);
+        }
+    }
+
+    @Test
+    void aRequestBeforeTrainingBeginsStopsBeforeTheFirstBatch()
+            throws IOException
+    {
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
+        Preemption preemption = Preemption.manual();
+        preemption.request("INT");
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
+                    List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, false, Optional.of(preemption))));
+            assertThat(result.stepsRun()).isZero();
+            assertThat(result.stoppedEarly()).isTrue();
+        }
+        assertThat(preemption.exitCode()).isEqualTo(130);
+        assertThat(preemption.signal()).contains("INT");
+    }
+
+    @Test
+    void theFirstSignalNamesTheExitCodeAndUnknownSignalsAreRejected()
+    {
+        Preemption preemption = Preemption.manual();
+        assertThat(preemption.requested()).isFalse();
+        assertThatThrownBy(preemption::exitCode).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> preemption.request("HUP")).hasMessageContaining("Unknown signal HUP");
+        preemption.request("TERM");
+        preemption.request("INT");
+        assertThat(preemption.signal()).contains("TERM");
+        assertThat(preemption.exitCode()).isEqualTo(143);
+        preemption.close();
+    }
+
+    private static float[][] probe()
+    {
+        float[][] probe = new float[4][100];
+        for (int i = 0; i < 100; i++) {
+            probe[0][i] = i / 100f;
+            probe[1][i] = -i / 50f;
+            probe[2][i] = (i % 7) - 3;
+            probe[3][i] = (float) Math.sin(i);
+        }
+        return probe;
+    }
+}
