@@ -81,13 +81,16 @@ public final class CheckpointCallback
     @Override
     public void onTrainEnd(TrainingLogs logs, boolean stoppedEarly)
     {
-        if (preemption.isPresent() && preemption.get().requested()) {
-            // STATE resumes exactly; a step the policy saved already is not saved again
+        boolean preempted = preemption.isPresent() && preemption.get().requested();
+        // the finishing save first when it can resume (a run's last checkpoint stays of its kind); a WEIGHTS one
+        // would take the step the preemption's STATE save needs
+        if (saveOnFinish && logs.step() > 0 && (kind.resumable() || !preempted)) {
+            save(kind, logs);
+        }
+        if (preempted) {
+            // STATE resumes exactly; a step saved already (by the policy, or just above) is not saved again
             save(SaveKind.STATE, logs);
             preemption.get().saved(logs.step());
-        }
-        if (saveOnFinish && logs.step() > 0) {
-            save(kind, logs);
         }
     }
 

@@ -8,6 +8,7 @@ import io.cairn.core.train.Trainer;
 import io.cairn.core.train.TrainingCallback;
 import io.cairn.core.train.TrainingLogs;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,35 @@ class TestPreemption
             assertThat(checkpointer.committedSteps()).containsExactlyElementsOf(List.of(50L, 100L, 150L).stream().filter(step -> step > signalledAt).toList());
             assertThat(model.predict(PROBE)).isDeepEqualTo(uninterrupted);
         }
+    }
+
+    // save-on-finish keeps a resumable kind; a WEIGHTS finishing save gives way to the STATE one
+    @ParameterizedTest
+    @CsvSource({"FULL, FULL", "STATE, STATE", "WEIGHTS, STATE"})
+    void aPreemptedRunWithSaveOnFinishEndsWithAResumableCheckpoint(SaveKind mode, SaveKind last)
+            throws IOException
+    {
+        CheckpointRepository repository = CheckpointRepository.create(new MemoryCheckpointStore(), 4096, 2);
+        Preemption preemption = Preemption.manual();
+        String run;
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            run = checkpointer.run();
+            TrainingCallback signal = new TrainingCallback()
+            {
+                @Override
+                public void onBatchEnd(TrainingLogs logs)
+                {
+                    if (logs.step() == 37) {
+                        preemption.request("TERM");
+                    }
+                }
+            };
+            new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
+                    List.of(signal, new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), mode, true, Optional.of(preemption))));
+        }
+        assertThat(repository.checkpoints(run)).extracting(Manifest::step).containsExactly(37L);
+        assertThat(repository.checkpoints(run)).extracting(Manifest::kind).containsExactly(last);
     }
 
     @Test
