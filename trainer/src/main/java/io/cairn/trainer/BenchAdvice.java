@@ -1,6 +1,6 @@
 package io.cairn.trainer;
 
-import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.BenchDocuments;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ final class BenchAdvice
 
     private BenchAdvice() {}
 
-    static List<String> advise(JsonDocuments.BenchReport report)
+    static List<String> advise(BenchDocuments.BenchReport report)
     {
         Map<String, Double> stepsPerSecond = report.stepsPerSecond();
         double none = stepsPerSecond.getOrDefault("none", 0.0);
@@ -60,9 +60,9 @@ final class BenchAdvice
             advice.add(String.format(Locale.ROOT, "WEIGHTS costs %s, but a run cannot resume exactly from it (no optimizer state): keep it for exports and evaluation.",
                     percent(weights)));
         }
-        JsonDocuments.BenchStall async = report.stallMillis().get("async");
-        JsonDocuments.BenchStall sync = report.stallMillis().get("sync");
-        JsonDocuments.BenchStall naive = report.stallMillis().get("naive");
+        BenchDocuments.BenchStall async = report.stallMillis().get("async");
+        BenchDocuments.BenchStall sync = report.stallMillis().get("sync");
+        BenchDocuments.BenchStall naive = report.stallMillis().get("naive");
         if (async != null && sync != null && naive != null) {
             advice.add(String.format(Locale.ROOT, "An async save stalls training %s per save, a --sync save %s, a SavedModel export on the training thread %s.",
                     millis(async.median()), millis(sync.median()), millis(naive.median())));
@@ -76,7 +76,7 @@ final class BenchAdvice
                             : "the store's bandwidth sets its pace",
                     report.backgroundCpuSecondsPerGB()));
         }
-        JsonDocuments.BenchFrozen frozen = report.frozen90();
+        BenchDocuments.BenchFrozen frozen = report.frozen90();
         if (frozen != null && frozen.variableBytes() > 0) {
             advice.add(String.format(Locale.ROOT, "Fine-tuning with %.0f %% of the weights frozen, a FULL save adds %s of its %s: frozen layers are stored once.",
                     100 * frozen.frozenFraction(), bytes(frozen.bytesPerSave()), bytes(frozen.variableBytes())));

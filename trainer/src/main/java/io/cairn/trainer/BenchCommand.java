@@ -1,7 +1,7 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CommittedSave;
-import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.BenchDocuments;
 import io.cairn.trainer.json.JsonPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -127,9 +127,9 @@ final class BenchCommand
             }
         }
 
-        JsonDocuments.BenchReport flags = new JsonDocuments.BenchReport(training.model.toString(), training.data.toString(), run.epochs(), run.batch(), saveEverySteps,
-                List.of(), repeat, Map.of(), Map.of(), 0, 0, 0, new JsonDocuments.BenchBytes(0, 0, 0), null, new JsonDocuments.BenchRestore(0, 0), 0, List.of());
-        JsonDocuments.BenchReport report = BenchSummary.report(flags, cases, samples, rawWrites, run.frozenFraction());
+        BenchDocuments.BenchReport flags = new BenchDocuments.BenchReport(training.model.toString(), training.data.toString(), run.epochs(), run.batch(), saveEverySteps,
+                List.of(), repeat, Map.of(), Map.of(), 0, 0, 0, new BenchDocuments.BenchBytes(0, 0, 0), null, new BenchDocuments.BenchRestore(0, 0), 0, List.of());
+        BenchDocuments.BenchReport report = BenchSummary.report(flags, cases, samples, rawWrites, run.frozenFraction());
         BenchSummary.print(console, report);
         console.err().println("Advice:");
         report.advice().forEach(line -> console.err().println("  " + line));

@@ -3,7 +3,7 @@ package io.cairn.trainer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.BenchDocuments;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
@@ -51,7 +51,7 @@ final class BenchPlot
         }
     }
 
-    static List<Bar> bars(JsonDocuments.BenchReport report)
+    static List<Bar> bars(BenchDocuments.BenchReport report)
     {
         return report.cases().stream().map(row -> new Bar(row.name(), row.ratioToNoSaves(), row.stallMedianMillis())).toList();
     }

@@ -2,7 +2,7 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CommittedSave;
 import io.cairn.core.train.FitResult;
-import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.BenchDocuments;
 
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
@@ -54,9 +54,9 @@ record BenchSample(
         return median(rounds.stream().map(figure::applyAsDouble).toList());
     }
 
-    static JsonDocuments.Spread spread(List<BenchSample> rounds, ToDoubleFunction<BenchSample> figure)
+    static BenchDocuments.Spread spread(List<BenchSample> rounds, ToDoubleFunction<BenchSample> figure)
     {
         DoubleSummaryStatistics statistics = rounds.stream().mapToDouble(figure).summaryStatistics();
-        return new JsonDocuments.Spread(median(rounds, figure), statistics.getMin(), statistics.getMax());
+        return new BenchDocuments.Spread(median(rounds, figure), statistics.getMin(), statistics.getMax());
     }
 }

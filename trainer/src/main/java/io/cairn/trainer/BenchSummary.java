@@ -1,7 +1,7 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CommittedSave;
-import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.BenchDocuments;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,13 +26,13 @@ final class BenchSummary
      * @param rawWriteMBps one plain store write per round
      * @param frozenFraction the share of weights the fine-tuning case freezes
      */
-    static JsonDocuments.BenchReport report(JsonDocuments.BenchReport flags, List<BenchCases.Case> cases, Map<String, List<BenchSample>> samples, List<Double> rawWriteMBps,
+    static BenchDocuments.BenchReport report(BenchDocuments.BenchReport flags, List<BenchCases.Case> cases, Map<String, List<BenchSample>> samples, List<Double> rawWriteMBps,
             double frozenFraction)
     {
         double noSaves = BenchSample.median(samples.get("none"), BenchSample::stepsPerSecond);
-        List<JsonDocuments.BenchCase> rows = new ArrayList<>();
+        List<BenchDocuments.BenchCase> rows = new ArrayList<>();
         Map<String, Double> stepsPerSecond = new LinkedHashMap<>();
-        Map<String, JsonDocuments.BenchCase> byKey = new LinkedHashMap<>();
+        Map<String, BenchDocuments.BenchCase> byKey = new LinkedHashMap<>();
         for (BenchCases.Case benchCase : cases) {
             List<BenchSample> rounds = samples.get(benchCase.key());
             if (rounds == null || rounds.isEmpty()) {
@@ -40,7 +40,7 @@ final class BenchSummary
             }
             double median = BenchSample.median(rounds, BenchSample::stepsPerSecond);
             stepsPerSecond.put(benchCase.key(), median);
-            JsonDocuments.BenchCase row = new JsonDocuments.BenchCase(
+            BenchDocuments.BenchCase row = new BenchDocuments.BenchCase(
                     benchCase.name(),
                     rounds.get(0).saves(),
                     BenchSample.median(rounds, BenchSample::trainSeconds),
@@ -59,23 +59,23 @@ final class BenchSummary
             rows.add(row);
             byKey.put(benchCase.key(), row);
         }
-        Map<String, JsonDocuments.BenchStall> stallMillis = new LinkedHashMap<>();
+        Map<String, BenchDocuments.BenchStall> stallMillis = new LinkedHashMap<>();
         for (String key : STALL_CASES) {
-            stallMillis.put(key, new JsonDocuments.BenchStall(byKey.get(key).stallMedianMillis(), byKey.get(key).stallP95Millis()));
+            stallMillis.put(key, new BenchDocuments.BenchStall(byKey.get(key).stallMedianMillis(), byKey.get(key).stallP95Millis()));
         }
         List<BenchSample> async = samples.get("async");
         List<BenchSample> frozen = samples.getOrDefault(BenchCases.FROZEN, List.of());
-        JsonDocuments.BenchFrozen frozen90 = frozen.isEmpty() ? null : new JsonDocuments.BenchFrozen(laterSaveMedian(frozen), variableBytes(frozen), frozenFraction);
-        JsonDocuments.BenchRestore restore = new JsonDocuments.BenchRestore(byKey.get("async").loadMedianMillis(), byKey.get("naive").loadMedianMillis());
-        JsonDocuments.BenchReport measured = new JsonDocuments.BenchReport(flags.model(), flags.data(), flags.epochs(), flags.batch(), flags.saveEverySteps(), rows,
+        BenchDocuments.BenchFrozen frozen90 = frozen.isEmpty() ? null : new BenchDocuments.BenchFrozen(laterSaveMedian(frozen), variableBytes(frozen), frozenFraction);
+        BenchDocuments.BenchRestore restore = new BenchDocuments.BenchRestore(byKey.get("async").loadMedianMillis(), byKey.get("naive").loadMedianMillis());
+        BenchDocuments.BenchReport measured = new BenchDocuments.BenchReport(flags.model(), flags.data(), flags.epochs(), flags.batch(), flags.saveEverySteps(), rows,
                 flags.repeat(), stepsPerSecond, stallMillis, persistMBps(async), persistMBps(samples.get("sync")), BenchSample.median(rawWriteMBps), bytesWritten(async), frozen90, restore,
                 backgroundCpuSecondsPerGB(async), List.of());
         return withAdvice(measured, BenchAdvice.advise(measured));
     }
 
-    static JsonDocuments.BenchReport withAdvice(JsonDocuments.BenchReport report, List<String> advice)
+    static BenchDocuments.BenchReport withAdvice(BenchDocuments.BenchReport report, List<String> advice)
     {
-        return new JsonDocuments.BenchReport(report.model(), report.data(), report.epochs(), report.batch(), report.saveEverySteps(), report.cases(), report.repeat(),
+        return new BenchDocuments.BenchReport(report.model(), report.data(), report.epochs(), report.batch(), report.saveEverySteps(), report.cases(), report.repeat(),
                 report.stepsPerSecond(), report.stallMillis(), report.persistMBps(), report.persistMBpsSync(), report.rawWriteMBps(), report.bytesWritten(), report.frozen90(), report.restoreMillis(),
                 report.backgroundCpuSecondsPerGB(), advice);
     }
@@ -119,7 +119,7 @@ final class BenchSummary
      * What FULL saves wrote: the first save's new bytes, the median of the later saves' new bytes, and the
      * logical size of one save; each the median across rounds.
      */
-    private static JsonDocuments.BenchBytes bytesWritten(List<BenchSample> rounds)
+    private static BenchDocuments.BenchBytes bytesWritten(List<BenchSample> rounds)
     {
         List<Double> first = new ArrayList<>();
         for (BenchSample sample : rounds) {
@@ -127,7 +127,7 @@ final class BenchSummary
                 first.add((double) sample.committed().get(0).bytesAdded());
             }
         }
-        return new JsonDocuments.BenchBytes(Math.round(BenchSample.median(first)), laterSaveMedian(rounds), variableBytes(rounds));
+        return new BenchDocuments.BenchBytes(Math.round(BenchSample.median(first)), laterSaveMedian(rounds), variableBytes(rounds));
     }
 
     private static long laterSaveMedian(List<BenchSample> rounds)
@@ -156,23 +156,23 @@ final class BenchSummary
     /**
      * The table on stderr: one row per case, then the headline figures.
      */
-    static void print(Console console, JsonDocuments.BenchReport report)
+    static void print(Console console, BenchDocuments.BenchReport report)
     {
         console.err().printf(Locale.ROOT, "%d rounds after 1 warm-up round; median (min-max) across rounds%n", report.repeat());
         console.err().printf(Locale.ROOT, "%-36s %8s %22s %24s %8s %24s %12s %14s %14s %24s%n", "CASE", "SAVES", "TRAIN s", "STEPS/s", "x NONE", "STALL med ms", "STALL p95 ms",
                 "WRITTEN bytes", "STORED bytes", "LOAD med ms");
-        for (JsonDocuments.BenchCase row : report.cases()) {
+        for (BenchDocuments.BenchCase row : report.cases()) {
             console.err().printf(Locale.ROOT, "%-36s %8d %22s %24s %8.3f %24s %12.2f %14d %14d %24s%n", row.name(), row.saves(), format(row.trainSecondsSpread(), "%.3f"),
                     format(row.stepsPerSecondSpread(), "%.1f"), row.ratioToNoSaves(), format(row.stallMedianMillisSpread(), "%.2f"), row.stallP95Millis(),
                     row.logicalBytes(), row.storedBytes(), format(row.loadMedianMillisSpread(), "%.2f"));
         }
-        JsonDocuments.BenchBytes bytes = report.bytesWritten();
+        BenchDocuments.BenchBytes bytes = report.bytesWritten();
         console.err().printf(Locale.ROOT, "FULL async save: %,d bytes; the first added %,d to the store, later ones %,d (median)%n", bytes.variableBytes(), bytes.firstSave(),
                 bytes.laterSaveMedian());
         console.err().printf(Locale.ROOT, "FULL save persisted at %.1f MB/s in the background beside training, %.1f MB/s with --sync (its bytes over its background time); "
                 + "the store's own write of as many bytes: %.1f MB/s; %.2f CPU s per GB saved%n", report.persistMBps(), report.persistMBpsSync(), report.rawWriteMBps(),
                 report.backgroundCpuSecondsPerGB());
-        JsonDocuments.BenchFrozen frozen = report.frozen90();
+        BenchDocuments.BenchFrozen frozen = report.frozen90();
         if (frozen != null) {
             console.err().printf(Locale.ROOT, "Fine-tuning with all layers but the last frozen (%.1f %% of the weights): each later FULL save added %,d bytes of %,d%n",
                     100 * frozen.frozenFraction(), frozen.bytesPerSave(), frozen.variableBytes());
@@ -180,7 +180,7 @@ final class BenchSummary
         console.err().printf(Locale.ROOT, "Loading the last save: Cairn FULL %.2f ms, SavedModelBundle.load %.2f ms%n", report.restoreMillis().cairn(), report.restoreMillis().tfLoad());
     }
 
-    private static String format(JsonDocuments.Spread spread, String number)
+    private static String format(BenchDocuments.Spread spread, String number)
     {
         return String.format(Locale.ROOT, number + " (" + number + "-" + number + ")", spread.median(), spread.min(), spread.max());
     }

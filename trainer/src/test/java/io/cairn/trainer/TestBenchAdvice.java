@@ -1,6 +1,6 @@
 package io.cairn.trainer;
 
-import io.cairn.trainer.json.JsonDocuments;
+import io.cairn.trainer.json.BenchDocuments;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -65,19 +65,19 @@ class TestBenchAdvice
         assertThat(advice).anyMatch(line -> line.startsWith("Fine-tuning with 84 % of the weights frozen, a FULL save adds 48.0 MB of its 302.0 MB"));
     }
 
-    private static JsonDocuments.BenchReport report(double none, double full, double state, double weights, double loadMillis)
+    private static BenchDocuments.BenchReport report(double none, double full, double state, double weights, double loadMillis)
     {
         Map<String, Double> stepsPerSecond = new LinkedHashMap<>();
         stepsPerSecond.put("none", none);
         stepsPerSecond.put("async", full);
         stepsPerSecond.put("state", state);
         stepsPerSecond.put("weights", weights);
-        Map<String, JsonDocuments.BenchStall> stalls = new LinkedHashMap<>();
-        stalls.put("naive", new JsonDocuments.BenchStall(772, 1026));
-        stalls.put("sync", new JsonDocuments.BenchStall(821, 1879));
-        stalls.put("async", new JsonDocuments.BenchStall(17, 19));
-        return new JsonDocuments.BenchReport("mlp:1000,4096,4096,1000", "random:4096", 1, 32, 50, List.of(), 3, stepsPerSecond, stalls, 150, 600, 700,
-                new JsonDocuments.BenchBytes(302_000_000, 302_000_000, 302_000_000), new JsonDocuments.BenchFrozen(48_000_000, 302_000_000, 0.836),
-                new JsonDocuments.BenchRestore(loadMillis, 100), 2.5, List.of());
+        Map<String, BenchDocuments.BenchStall> stalls = new LinkedHashMap<>();
+        stalls.put("naive", new BenchDocuments.BenchStall(772, 1026));
+        stalls.put("sync", new BenchDocuments.BenchStall(821, 1879));
+        stalls.put("async", new BenchDocuments.BenchStall(17, 19));
+        return new BenchDocuments.BenchReport("mlp:1000,4096,4096,1000", "random:4096", 1, 32, 50, List.of(), 3, stepsPerSecond, stalls, 150, 600, 700,
+                new BenchDocuments.BenchBytes(302_000_000, 302_000_000, 302_000_000), new BenchDocuments.BenchFrozen(48_000_000, 302_000_000, 0.836),
+                new BenchDocuments.BenchRestore(loadMillis, 100), 2.5, List.of());
     }
 }

@@ -6,6 +6,7 @@ import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.checkpoint.SaveKind;
 import io.cairn.core.train.TrainerState;
+import io.cairn.trainer.json.BenchDocuments;
 import io.cairn.trainer.json.JsonDocuments;
 import io.cairn.trainer.json.JsonPrinter;
 import io.cairn.trainer.json.Preempted;
@@ -213,19 +214,19 @@ class TestJsonDocuments
     void benchReportsItsFlagsAndOneRowPerCase()
             throws IOException
     {
-        JsonDocuments.Spread spread = new JsonDocuments.Spread(1, 0.5, 2);
-        JsonNode report = json(new JsonDocuments.BenchReport("mlp:100,10,5", "random:1000", 1, 32, 16,
-                List.of(new JsonDocuments.BenchCase("no saves", 0, 0.04, 0, 0, 0, 0, 0, 800, 1.0, spread, spread, spread, spread, spread),
-                        new JsonDocuments.BenchCase("Cairn FULL (async)", 2, 0.06, 1.1, 3.2, 63010, 44774, 25.9, 780, 0.975, spread, spread, spread, spread, spread)),
+        BenchDocuments.Spread spread = new BenchDocuments.Spread(1, 0.5, 2);
+        JsonNode report = json(new BenchDocuments.BenchReport("mlp:100,10,5", "random:1000", 1, 32, 16,
+                List.of(new BenchDocuments.BenchCase("no saves", 0, 0.04, 0, 0, 0, 0, 0, 800, 1.0, spread, spread, spread, spread, spread),
+                        new BenchDocuments.BenchCase("Cairn FULL (async)", 2, 0.06, 1.1, 3.2, 63010, 44774, 25.9, 780, 0.975, spread, spread, spread, spread, spread)),
                 3,
                 Map.of("none", 800.0),
-                Map.of("async", new JsonDocuments.BenchStall(1.1, 3.2)),
+                Map.of("async", new BenchDocuments.BenchStall(1.1, 3.2)),
                 310.5,
                 600.5,
                 420.25,
-                new JsonDocuments.BenchBytes(44000, 13000, 12800),
-                new JsonDocuments.BenchFrozen(2000, 12800, 0.948),
-                new JsonDocuments.BenchRestore(25.9, 30.1),
+                new BenchDocuments.BenchBytes(44000, 13000, 12800),
+                new BenchDocuments.BenchFrozen(2000, 12800, 0.948),
+                new BenchDocuments.BenchRestore(25.9, 30.1),
                 1.75,
                 List.of("Save FULL every 16 steps.")));
         assertThat(fields(report)).containsExactly("model", "data", "epochs", "batch", "saveEverySteps", "cases", "repeat", "stepsPerSecond", "stallMillis", "persistMBps",
