@@ -186,15 +186,15 @@ public final class FaultProxy
                 if (fault != null) {
                     injected.get(fault).incrementAndGet();
                 }
-                if ("100-continue".equalsIgnoreCase(request.headers().get("expect"))) {
-                    clientOut.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    clientOut.flush();
-                }
                 if (fault == Fault.RESET_DURING_REQUEST) {
                     // take a few bytes of the body, if any, then drop the connection
                     clientIn.readNBytes(Math.min(16, clientIn.available()));
                     reset(client);
                     return;
+                }
+                if ("100-continue".equalsIgnoreCase(request.headers().get("expect"))) {
+                    clientOut.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    clientOut.flush();
                 }
                 ByteArrayOutputStream body = new ByteArrayOutputStream();
                 copyBody(clientIn, body, head, false);

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TestS3StoreUnderFaults
 {
     static final String BUCKET = "faults";
-    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(1000);
-    static final Duration STALL = Duration.ofMillis(1300);
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(600);
+    static final Duration STALL = Duration.ofMillis(900);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
     private static S3ProxyServer server;
@@ -56,7 +56,7 @@ class TestS3StoreUnderFaults
     static void warmUp(S3ProxyServer server, FaultProxy proxy, String bucket)
             throws IOException
     {
-        try (CheckpointStore store = CheckpointStores.discover().open(uri(server, proxy, bucket, "warm-up").replace("api-call-attempt-timeout", "api-call-timeout"))) {
+        try (CheckpointStore store = CheckpointStores.discover().open(uri(server, proxy, bucket, "warm-up").replace(ATTEMPT_TIMEOUT.toMillis() + "ms", "60s"))) {
             store.createIfAbsent("warm", new byte[] {1});
             store.readAllBytes("warm");
             store.list("");
