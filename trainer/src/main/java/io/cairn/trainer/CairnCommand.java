@@ -16,7 +16,8 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * {@code cairn}: train TensorFlow models from Java and checkpoint them. Exit codes: 0 ok, 1 the
- * operation failed (e.g. damage found), 2 bad usage or input. With {@code --json} one JSON document
+ * operation failed (e.g. damage found), 2 bad usage or input, 3 {@code verify} could not read the store
+ * ({@link StoreUnavailableException}: no verdict, not damage). With {@code --json} one JSON document
  * goes to stdout; everything for people (tables, progress, logs) goes to stderr.
  *
  * <p>Exit 2 is decided by type, never by a message: picocli's {@link CommandLine.ParameterException}
@@ -48,6 +49,7 @@ public final class CairnCommand
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    public static final int UNAVAILABLE = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,6 +95,9 @@ public final class CairnCommand
         if (cause instanceof UsageException || cause instanceof CommandLine.ParameterException
                 || cause instanceof MalformedDataException || cause instanceof ModelMismatchException) {
             return USAGE;
+        }
+        if (cause instanceof StoreUnavailableException) {
+            return UNAVAILABLE;
         }
         return FAILED;
     }

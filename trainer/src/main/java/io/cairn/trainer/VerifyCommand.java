@@ -1,5 +1,6 @@
 package io.cairn.trainer;
 
+import com.google.inject.ProvisionException;
 import io.cairn.core.checkpoint.CheckpointRepository;
 import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
@@ -7,11 +8,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash every chunk of the checkpoints; exit 1 on damage.")
+@Command(name = "verify", mixinStandardHelpOptions = true, description = {"Re-hash every chunk of the checkpoints.",
+        "Exit codes: 0 intact, 1 damage found, 2 bad usage, 3 the store could not be read (unreachable or failing): no verdict, run it again."})
 final class VerifyCommand
         implements Callable<Integer>
 {
@@ -31,6 +36,31 @@ final class VerifyCommand
     @Override
     public Integer call()
             throws Exception
+    {
+        try {
+            return verify();
+        }
+        catch (ProvisionException e) {
+            if (e.getCause() instanceof IOException io && !(io instanceof FileNotFoundException)) {
+                throw unavailable(io);
+            }
+            throw e;
+        }
+        catch (FileNotFoundException e) {
+            throw e;
+        }
+        catch (IOException | UncheckedIOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static StoreUnavailableException unavailable(Exception e)
+    {
+        return new StoreUnavailableException(e.getMessage() + " (verify could not read the store, which is not damage; run it again when the store answers)", e);
+    }
+
+    private Integer verify()
+            throws IOException
     {
         try (Wiring wiring = repository.wire()) {
             CheckpointRepository opened = wiring.repository();

@@ -50,6 +50,15 @@ class TestCairnCommandOnS3
     }
 
     @Test
+    void verifyOfAStoreThatCannotBeReadExitsThreeNotOne()
+    {
+        String store = "s3://ckpt/run1?endpoint=http://127.0.0.1:1&path-style=true&access-key-id=a&secret-access-key=b&max-attempts=1";
+        CliRun verify = cairn("verify", "--store", store);
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(CairnCommand.UNAVAILABLE);
+        assertThat(verify.err()).contains("cannot reach the S3 endpoint http://127.0.0.1:1").contains("which is not damage");
+    }
+
+    @Test
     void trainListInspectExportAndResumeOnS3()
     {
         String store = server.uri("ckpt", "run1");

@@ -39,6 +39,14 @@ class TestExitCodes
     }
 
     @Test
+    void verifyThatCannotReadTheStoreExitsThreeNotOne()
+    {
+        // "retry later" is not "the data is damaged"
+        assertThat(CairnCommand.exitCode(new StoreUnavailableException("Cannot read s3://b/p/chunks/ab/ab..: cannot reach the S3 endpoint", new IOException()))).isEqualTo(CairnCommand.UNAVAILABLE);
+        assertThat(CairnCommand.UNAVAILABLE).isNotIn(CairnCommand.OK, CairnCommand.FAILED, CairnCommand.USAGE);
+    }
+
+    @Test
     void thePrintedLineIsOneLineInFlagNamesWithoutSecrets()
     {
         String[] args = {"ls", "--store", "s3://b/p", "--store-option", "secret-access-key=hush-hush"};

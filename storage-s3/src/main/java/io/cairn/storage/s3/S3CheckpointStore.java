@@ -7,12 +7,10 @@ import io.cairn.core.store.StoreStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -22,7 +20,9 @@ import software.amazon.awssdk.services.s3.model.S3Error;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -55,15 +55,13 @@ final class S3CheckpointStore
     private final URI location;
     private final ExecutorService streamReader;
     private final S3Errors errors;
+    private final S3ObjectReader reader;
     private final Object probeLock = new Object();
     private volatile ConditionalWrites conditionalWrites = ConditionalWrites.UNKNOWN;
 
     enum ConditionalWrites
     {
-        UNKNOWN,
-        ENFORCED,
-        IGNORED,
-        NOT_WRITABLE,
+        UNKNOWN, ENFORCED, IGNORED, NOT_WRITABLE
     }
 
     S3CheckpointStore(S3AsyncClient uploads, S3AsyncClient client, SdkAsyncHttpClient http, S3StoreConfig config, ExecutorService streamReader)
@@ -75,6 +73,7 @@ final class S3CheckpointStore
         this.location = config.location();
         this.streamReader = requireNonNull(streamReader, "streamReader is null");
         this.errors = new S3Errors(config);
+        this.reader = new S3ObjectReader(client, config, errors);
     }
 
     /**
@@ -101,9 +100,7 @@ final class S3CheckpointStore
         return conditionalWrites;
     }
 
-    /**
-     * Probes the server the first time it is called, once even when threads race to it.
-     */
+    // probes the server the first time it is called, once even when threads race to it
     private void probeOnce()
             throws IOException
     {
@@ -120,43 +117,81 @@ final class S3CheckpointStore
 
     /**
      * Finds out whether the server enforces {@code If-None-Match: *}: creates a probe object twice;
-     * the second must fail with 412. Credentials that may not write make the store read-only.
+     * the second must fail with 412. Credentials that may not write make the store read-only. The probe
+     * holds a token of its own, so a 412 on the first create, after the SDK retried a request whose
+     * response was lost, is told apart by reading the object back; the probe object is deleted however
+     * the probe ends.
      */
     private ConditionalWrites probe()
             throws IOException
     {
-        String key = config.prefix() + PROBE_PREFIX + UUID.randomUUID();
-        byte[] data = {1};
+        String token = UUID.randomUUID().toString();
+        String key = config.prefix() + PROBE_PREFIX + token;
+        byte[] data = token.getBytes(StandardCharsets.UTF_8);
+        ConditionalWrites found = ConditionalWrites.UNKNOWN;
+        boolean written = false;
         try {
-            join(client.putObject(conditionalPut(key, data.length), AsyncRequestBody.fromBytes(data)));
-        }
-        catch (CompletionException | ExecutionException e) {
-            IOException mapped = errors.map(e, "write a probe object", key);
-            if (S3Errors.isAccessDenied(e)) {
-                log.warn("Cannot write to {}: it is read-only for these credentials ({})", location, mapped.getMessage());
-                return ConditionalWrites.NOT_WRITABLE;
+            try {
+                join(client.putObject(conditionalPut(key, data.length), AsyncRequestBody.fromBytes(data)));
             }
-            throw mapped;
-        }
-        ConditionalWrites found;
-        try {
-            join(client.putObject(conditionalPut(key, data.length), AsyncRequestBody.fromBytes(data)));
-            found = ConditionalWrites.IGNORED;
-        }
-        catch (CompletionException | ExecutionException e) {
-            if (!S3Errors.isPreconditionFailed(e)) {
-                throw errors.map(e, "write a probe object", key);
+            catch (CompletionException | ExecutionException e) {
+                if (S3Errors.isAccessDenied(e)) {
+                    log.warn("Cannot write to {}: it is read-only for these credentials ({})", location, errors.map(e, "write a probe object", key).getMessage());
+                    found = ConditionalWrites.NOT_WRITABLE;
+                    return found;
+                }
+                if (!(S3Errors.isPreconditionFailed(e) && Arrays.equals(readBack(key), data))) {
+                    throw errors.map(e, "write a probe object", key);
+                }
+                // a retry of our own create, whose first attempt succeeded but whose response was lost
             }
-            found = ConditionalWrites.ENFORCED;
+            written = true;
+            try {
+                join(client.putObject(conditionalPut(key, data.length), AsyncRequestBody.fromBytes(data)));
+                found = ConditionalWrites.IGNORED;
+            }
+            catch (CompletionException | ExecutionException e) {
+                if (!S3Errors.isPreconditionFailed(e)) {
+                    throw errors.map(e, "write a probe object", key);
+                }
+                found = ConditionalWrites.ENFORCED;
+            }
         }
         finally {
-            deleteObjects(List.of(key));
+            if (found != ConditionalWrites.NOT_WRITABLE) {
+                deleteProbe(key, written);
+            }
         }
         if (found == ConditionalWrites.IGNORED) {
             log.warn("The S3 server at {} ignores If-None-Match: *; commits are {}", config.endpoint().map(URI::toString).orElse("AWS"),
                     config.singleWriter() ? "accepted because single-writer=true" : "refused until single-writer=true is set");
         }
         return found;
+    }
+
+    private byte[] readBack(String objectKey)
+    {
+        try (InputStream in = reader.open(objectKey, objectKey, 0, -1)) {
+            return in.readAllBytes();
+        }
+        catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    // a failed delete after a failed first create must not hide why the probe failed
+    private void deleteProbe(String key, boolean written)
+            throws IOException
+    {
+        try {
+            deleteObjects(List.of(key));
+        }
+        catch (IOException e) {
+            if (written) {
+                throw e;
+            }
+            log.debug("Could not delete the probe object {}: {}", key, e.getMessage());
+        }
     }
 
     @Override
@@ -216,13 +251,7 @@ final class S3CheckpointStore
     public InputStream read(String key)
             throws IOException
     {
-        String objectKey = objectKey(key);
-        try {
-            return join(client.getObject(GetObjectRequest.builder().bucket(config.bucket()).key(objectKey).build(), AsyncResponseTransformer.toBlockingInputStream()));
-        }
-        catch (CompletionException | ExecutionException e) {
-            throw notFoundOr(e, "read", key, objectKey);
-        }
+        return reader.open(key, objectKey(key), 0, -1);
     }
 
     @Override
@@ -237,18 +266,7 @@ final class S3CheckpointStore
             }
             return InputStream.nullInputStream();
         }
-        long last = offset + length - 1;
-        try {
-            return join(client.getObject(GetObjectRequest.builder().bucket(config.bucket()).key(objectKey).range("bytes=" + offset + "-" + last).build(),
-                    AsyncResponseTransformer.toBlockingInputStream()));
-        }
-        catch (CompletionException | ExecutionException e) {
-            if (S3Errors.isInvalidRange(e)) {
-                // the offset is at or past the end of an existing blob
-                return InputStream.nullInputStream();
-            }
-            throw notFoundOr(e, "read", key, objectKey);
-        }
+        return reader.open(key, objectKey, offset, length);
     }
 
     @Override
@@ -355,14 +373,6 @@ final class S3CheckpointStore
         if (conditionalWrites == ConditionalWrites.NOT_WRITABLE) {
             throw new IOException("Cannot write " + key + ": access to s3://" + config.bucket() + "/" + config.prefix() + " is read-only for these credentials");
         }
-    }
-
-    private IOException notFoundOr(Exception e, String action, String key, String objectKey)
-    {
-        if (S3Errors.isNotFound(e)) {
-            return StoreErrors.notFound(key, location, null);
-        }
-        return errors.map(e, action, objectKey);
     }
 
     private PutObjectRequest put(String objectKey, long length)

@@ -74,7 +74,10 @@ public final class S3CheckpointStoreProvider
                 .httpClient(http)
                 .forcePathStyle(config.pathStyle())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(config.maxAttempts()).build())
+                        // no circuit breaker: its token bucket, shared by every request of the client, runs dry under a
+                        // steady share of failures and then fails requests on their first error; max-attempts bounds each
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(config.maxAttempts()).circuitBreakerEnabled(false)
+                                .retryOnException(S3Errors::isCutResponseHead).build())
                         .apiCallTimeout(config.apiCallTimeout())
                         .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
                         .build())

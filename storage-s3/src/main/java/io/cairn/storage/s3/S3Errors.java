@@ -51,6 +51,9 @@ final class S3Errors
             else if (status == 301 || code.equals("PermanentRedirect") || code.equals("AuthorizationHeaderMalformed")) {
                 advice = "the bucket is in another region; set region (" + code + ")";
             }
+            else if (isCutResponseHead(cause)) {
+                advice = "the connection to " + endpoint + " was cut while the response headers arrived, on every attempt; check the network and retry";
+            }
             else {
                 advice = "the server answered " + status + " " + code + ": " + service.awsErrorDetails().errorMessage();
             }
@@ -76,6 +79,15 @@ final class S3Errors
         return cause instanceof NoSuchKeyException
                 || (cause instanceof AwsServiceException service && service.statusCode() == 404 && !errorCode(service).orElse("").equals("NoSuchBucket")
                 && !(cause instanceof NoSuchBucketException));
+    }
+
+    /**
+     * Netty turns a response cut within its headers into status 999 "Unknown", which the SDK takes for
+     * the server's answer and does not retry; it is a network failure, worth retrying like a reset.
+     */
+    static boolean isCutResponseHead(Throwable failure)
+    {
+        return unwrap(failure) instanceof AwsServiceException service && service.statusCode() == 999;
     }
 
     static boolean isPreconditionFailed(Throwable failure)
