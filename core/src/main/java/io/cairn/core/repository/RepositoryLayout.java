@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -100,20 +101,7 @@ public final class RepositoryLayout
      */
     public static Optional<Long> quarantinedStep(String run, String key)
     {
-        String prefix = quarantinePrefix(run);
-        if (!key.startsWith(prefix)) {
-            return Optional.empty();
-        }
-        var matcher = QUARANTINED_NAME.matcher(key.substring(prefix.length()));
-        if (!matcher.matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(matcher.group(1)));
-        }
-        catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return stepOf(quarantinePrefix(run), QUARANTINED_NAME, key);
     }
 
     public static String leaseKey(String run)
@@ -142,11 +130,18 @@ public final class RepositoryLayout
      */
     public static Optional<Long> manifestStep(String run, String key)
     {
-        String prefix = checkpointsPrefix(run);
+        return stepOf(checkpointsPrefix(run), MANIFEST_NAME, key);
+    }
+
+    /**
+     * The step a key's name holds (its pattern's first group) under the prefix, if the name matches.
+     */
+    private static Optional<Long> stepOf(String prefix, Pattern name, String key)
+    {
         if (!key.startsWith(prefix)) {
             return Optional.empty();
         }
-        var matcher = MANIFEST_NAME.matcher(key.substring(prefix.length()));
+        Matcher matcher = name.matcher(key.substring(prefix.length()));
         if (!matcher.matches()) {
             return Optional.empty();
         }
@@ -154,7 +149,7 @@ public final class RepositoryLayout
             return Optional.of(Long.parseLong(matcher.group(1)));
         }
         catch (NumberFormatException e) {
-            // twenty digits past Long.MAX_VALUE: not a manifest this code wrote
+            // twenty digits past Long.MAX_VALUE: not a key this code wrote
             return Optional.empty();
         }
     }
