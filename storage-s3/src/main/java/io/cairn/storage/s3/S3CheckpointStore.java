@@ -26,11 +26,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
+import static io.cairn.storage.s3.S3Errors.join;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -241,7 +241,7 @@ final class S3CheckpointStore
         }
         catch (CompletionException | ExecutionException e) {
             if (S3Errors.isPreconditionFailed(e) || S3Errors.isConditionalConflict(e)) {
-                throw StoreErrors.alreadyExists(key, "s3://" + config.bucket() + "/" + objectKey, null);
+                throw StoreErrors.alreadyExists(key, config.objectUri(objectKey), null);
             }
             throw errors.map(e, "create", objectKey);
         }
@@ -383,18 +383,5 @@ final class S3CheckpointStore
     private PutObjectRequest conditionalPut(String objectKey, long length)
     {
         return PutObjectRequest.builder().bucket(config.bucket()).key(objectKey).contentLength(length).ifNoneMatch("*").build();
-    }
-
-    private static <T> T join(CompletableFuture<T> future)
-            throws ExecutionException
-    {
-        try {
-            return future.get();
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new CompletionException(e);
-        }
     }
 }

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -30,7 +31,7 @@ final class S3Errors
     IOException map(Throwable failure, String action, String objectKey)
     {
         Throwable cause = unwrap(failure);
-        String where = "s3://" + config.bucket() + "/" + objectKey;
+        String where = config.objectUri(objectKey);
         String endpoint = config.endpoint().map(URI::toString).orElse("AWS");
         if (cause instanceof AwsServiceException service) {
             String code = errorCode(service).orElse("");
@@ -127,5 +128,21 @@ final class S3Errors
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /**
+     * Waits for a request of the async client; an interrupt cancels it.
+     */
+    static <T> T join(CompletableFuture<T> future)
+            throws ExecutionException
+    {
+        try {
+            return future.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new CompletionException(e);
+        }
     }
 }

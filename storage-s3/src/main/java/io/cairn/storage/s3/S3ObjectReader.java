@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -78,15 +77,7 @@ final class S3ObjectReader
         if (eTag != null) {
             request.ifMatch(eTag);
         }
-        CompletableFuture<ResponseInputStream<GetObjectResponse>> future = client.getObject(request.build(), AsyncResponseTransformer.toBlockingInputStream());
-        try {
-            return future.get();
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new CompletionException(e);
-        }
+        return S3Errors.join(client.getObject(request.build(), AsyncResponseTransformer.toBlockingInputStream()));
     }
 
     /**
@@ -127,7 +118,7 @@ final class S3ObjectReader
                 throws IOException
         {
             if (closed) {
-                throw new IOException("Stream of s3://" + config.bucket() + "/" + objectKey + " is closed");
+                throw new IOException("Stream of " + config.objectUri(objectKey) + " is closed");
             }
             if (length == 0) {
                 return 0;
@@ -159,7 +150,7 @@ final class S3ObjectReader
             cuts++;
             cutsWithoutProgress++;
             closeQuietly();
-            String where = "s3://" + config.bucket() + "/" + objectKey;
+            String where = config.objectUri(objectKey);
             if (cutsWithoutProgress >= config.maxAttempts() || cuts >= 4 * config.maxAttempts()) {
                 throw new IOException("Cannot read " + where + ": the download was cut " + cuts + " times, the last at byte " + position + " ("
                         + StoreErrors.firstLine(S3Errors.unwrap(cut)) + "); the S3 endpoint " + config.endpoint().map(URI::toString).orElse("AWS")

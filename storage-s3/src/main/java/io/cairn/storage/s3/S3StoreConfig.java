@@ -147,6 +147,14 @@ record S3StoreConfig(
     }
 
     /**
+     * {@code s3://bucket/objectKey}: how messages name an object.
+     */
+    String objectUri(String objectKey)
+    {
+        return "s3://" + bucket + "/" + objectKey;
+    }
+
+    /**
      * {@code s3://bucket/prefix}: no query, no credentials.
      */
     URI location()
