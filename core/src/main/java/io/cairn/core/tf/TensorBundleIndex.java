@@ -30,10 +30,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TensorBundleIndex
 {
-    private static final long TABLE_MAGIC = 0xdb4775248b80fb57L;
     private static final int FOOTER_LENGTH = 48;
     private static final int BLOCK_TRAILER_LENGTH = 5;
-    private static final int CRC_MASK_DELTA = 0xa282ead8;
 
     private final Map<String, BundleEntryProto> entries;
 
@@ -126,7 +124,7 @@ public final class TensorBundleIndex
             }
             int footer = table.length - FOOTER_LENGTH;
             long magic = ByteBuffer.wrap(table, table.length - 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (magic != TABLE_MAGIC) {
+            if (magic != TensorBundleWriter.TABLE_MAGIC) {
                 throw new IllegalArgumentException("its footer has no table magic");
             }
             Cursor cursor = new Cursor(table, footer, table.length - 8);
@@ -165,7 +163,7 @@ public final class TensorBundleIndex
             CRC32C crc = new CRC32C();
             crc.update(table, start, (int) size + 1);
             int actual = (int) crc.getValue();
-            int masked = ((actual >>> 15) | (actual << 17)) + CRC_MASK_DELTA;
+            int masked = TensorBundleWriter.mask(actual);
             int stored = ByteBuffer.wrap(table, end + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             if (masked != stored) {
                 throw new IllegalArgumentException("the block at offset " + offset + " fails its CRC");
