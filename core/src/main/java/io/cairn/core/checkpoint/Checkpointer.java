@@ -67,11 +67,11 @@ public final class Checkpointer
     private final SaveTimings timings = new SaveTimings();
     private final List<CheckpointListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<SaveKind> preparedKinds = EnumSet.noneOf(SaveKind.class);
-    private List<DamagedCheckpoint> skipped = List.of();
+    private final List<DamagedCheckpoint> skipped;
     private long lastSavedStep = -1;
     private boolean closed;
 
-    private Checkpointer(CheckpointRepository repository, Model model, CheckpointerOptions options, String run, Optional<Manifest> resumedFrom,
+    private Checkpointer(CheckpointRepository repository, Model model, CheckpointerOptions options, String run, ResumePoint resumePoint,
             Optional<Manifest.InitFrom> initFrom, RunLease lease)
             throws IOException
     {
@@ -80,12 +80,14 @@ public final class Checkpointer
         this.model = requireNonNull(model, "model is null");
         this.options = requireNonNull(options, "options is null");
         this.run = requireNonNull(run, "run is null");
-        this.resumedFrom = requireNonNull(resumedFrom, "resumedFrom is null");
+        this.resumedFrom = resumePoint.resumable();
+        this.skipped = resumePoint.skipped();
         this.session = new UploadSession(options.lowerBackgroundPriority());
+        session.distrust(resumePoint.distrusted());
         this.writer = new CheckpointWriter(model, repository.chunks(), session);
         this.retention = new RunRetention(run, options.retention(), repository.catalog(), repository.collector(), session, resumedFrom);
-        this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(), options.lowerBackgroundPriority(),
-                (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure))).onSaveFailure(options.onSaveFailure());
+        this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(), options.lowerBackgroundPriority(), options.onSaveFailure(),
+                (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure)));
         this.leaseKeeper = new LeaseKeeper(lease, options.leaseTtl());
         this.commits = new RunCommits(run, repository.catalog(), lease, resumedFrom, retention, timings, listeners);
         resumedFrom.ifPresent(manifest -> lastSavedStep = manifest.step());
@@ -122,7 +124,7 @@ public final class Checkpointer
     {
         String run = RunIds.newRunId(options.clock().instant());
         RunLease lease = RunLease.acquire(repository.store(), run, options.leaseTtl(), options.clock());
-        return withLease(lease, () -> new Checkpointer(repository, model, options, run, Optional.empty(), initFrom, lease));
+        return withLease(lease, () -> new Checkpointer(repository, model, options, run, ResumePoint.NONE, initFrom, lease));
     }
 
     /**
@@ -152,10 +154,7 @@ public final class Checkpointer
             ResumePoint point = ResumePoint.restore(repository, run.get(), model);
             // a fine-tuned run stays one: its parent is in every checkpoint it wrote
             Optional<Manifest.InitFrom> initFrom = point.checkpoints().stream().map(Manifest::initFrom).filter(parent -> parent != null).findFirst();
-            Checkpointer checkpointer = new Checkpointer(repository, model, options, run.get(), point.resumable(), initFrom, lease);
-            checkpointer.session.distrust(point.distrusted());
-            checkpointer.skipped = point.skipped();
-            return checkpointer;
+            return new Checkpointer(repository, model, options, run.get(), point, initFrom, lease);
         });
     }
 

@@ -27,6 +27,11 @@ record ResumePoint(Optional<Manifest> resumable, List<Manifest> checkpoints, Lis
     private static final Logger log = LoggerFactory.getLogger(ResumePoint.class);
 
     /**
+     * A new run's: nothing restored, skipped or distrusted.
+     */
+    static final ResumePoint NONE = new ResumePoint(Optional.empty(), List.of(), List.of(), Set.of());
+
+    /**
      * Restores the resume point into the model.
      *
      * @throws IllegalArgumentException if the run has only WEIGHTS checkpoints

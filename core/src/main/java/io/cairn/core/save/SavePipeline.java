@@ -47,34 +47,27 @@ public final class SavePipeline
     // the newest finished save's failure, cleared by a later success (saves finish in step order)
     private final AtomicReference<Throwable> newestFailure = new AtomicReference<>();
     private final AtomicInteger failures = new AtomicInteger();
-    private volatile OnSaveFailure onSaveFailure = OnSaveFailure.STOP;
+    private final OnSaveFailure onSaveFailure;
     private final List<Future<?>> pending = new ArrayList<>();
 
     public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, FailureHandler onFailure)
     {
-        this(run, maxInFlight, maxSnapshotBytes, false, onFailure);
+        this(run, maxInFlight, maxSnapshotBytes, false, OnSaveFailure.STOP, onFailure);
     }
 
     /**
      * @param lowerPriority run the save thread at a lower OS priority than training ({@link Threads#runInBackground()})
+     * @param onSaveFailure whether a failed save stops the run ({@link OnSaveFailure#STOP}) or not
      */
-    public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, boolean lowerPriority, FailureHandler onFailure)
+    public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, boolean lowerPriority, OnSaveFailure onSaveFailure, FailureHandler onFailure)
     {
         this.run = requireNonNull(run, "run is null");
+        this.onSaveFailure = requireNonNull(onSaveFailure, "onSaveFailure is null");
         this.onFailure = requireNonNull(onFailure, "onFailure is null");
         this.executor = Executors.newSingleThreadExecutor(Threads.daemonThreadsNamed("cairn-save-" + run, lowerPriority));
         this.inFlight = new Semaphore(maxInFlight);
         this.memoryPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxSnapshotBytes >> 20));
         this.snapshotMemory = new Semaphore(memoryPermits);
-    }
-
-    /**
-     * Whether a failed save stops the run ({@link OnSaveFailure#STOP}, the default) or not.
-     */
-    public SavePipeline onSaveFailure(OnSaveFailure onSaveFailure)
-    {
-        this.onSaveFailure = requireNonNull(onSaveFailure, "onSaveFailure is null");
-        return this;
     }
 
     /**

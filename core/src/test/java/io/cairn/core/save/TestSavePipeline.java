@@ -1,6 +1,7 @@
 package io.cairn.core.save;
 
 import io.cairn.core.checkpoint.CheckpointException;
+import io.cairn.core.checkpoint.OnSaveFailure;
 import io.cairn.core.internal.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -149,13 +150,13 @@ class TestSavePipeline
         OptionalInt base = Threads.currentThreadNiceness();
         assumeTrue(base.isPresent(), "thread niceness is Linux's");
 
-        pipeline = new SavePipeline("run-1", 1, MIB, true, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
+        pipeline = new SavePipeline("run-1", 1, MIB, true, OnSaveFailure.STOP, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
         AtomicReference<OptionalInt> lowered = new AtomicReference<>();
         pipeline.submit(1, pipeline.acquire(MIB), slot -> lowered.set(Threads.currentThreadNiceness()), true);
         assertThat(lowered.get()).hasValue(Math.min(19, base.getAsInt() + Threads.BACKGROUND_NICENESS_INCREMENT));
         pipeline.shutdown();
 
-        pipeline = new SavePipeline("run-2", 1, MIB, false, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
+        pipeline = new SavePipeline("run-2", 1, MIB, false, OnSaveFailure.STOP, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
         AtomicReference<OptionalInt> kept = new AtomicReference<>();
         pipeline.submit(1, pipeline.acquire(MIB), slot -> kept.set(Threads.currentThreadNiceness()), true);
         assertThat(kept.get()).hasValue(base.getAsInt());
