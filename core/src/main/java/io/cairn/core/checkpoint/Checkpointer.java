@@ -86,7 +86,7 @@ public final class Checkpointer
         session.distrust(resumePoint.distrusted());
         this.writer = new CheckpointWriter(model, repository.chunks(), session);
         this.retention = new RunRetention(run, options.retention(), repository.catalog(), repository.collector(), session, resumedFrom);
-        this.pipeline = new SavePipeline(run, options.maxInFlight(), options.maxSnapshotBytes(), options.lowerBackgroundPriority(), options.onSaveFailure(),
+        this.pipeline = new SavePipeline(run, repository.store().location().toString(), options.maxInFlight(), options.maxSnapshotBytes(), options.lowerBackgroundPriority(), options.onSaveFailure(),
                 (step, failure) -> listeners.forEach(listener -> listener.onFailed(step, failure)));
         this.leaseKeeper = new LeaseKeeper(lease, options.leaseTtl());
         this.commits = new RunCommits(run, repository.catalog(), lease, resumedFrom, retention, timings, listeners);

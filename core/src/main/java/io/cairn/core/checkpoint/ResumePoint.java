@@ -1,12 +1,14 @@
 package io.cairn.core.checkpoint;
 
 import io.cairn.core.model.Model;
+import io.cairn.core.repository.CheckpointFiles;
 import io.cairn.core.repository.ManifestCatalog;
 import io.cairn.core.repository.RepositoryLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -20,7 +22,9 @@ import java.util.Set;
  * or damaged ({@link CorruptCheckpointException}, thrown before anything is assigned) is skipped and the
  * next newest tried. Each skipped checkpoint is logged at WARN and kept in {@link #skipped}, and the
  * chunks of the skipped ones are returned as {@link #distrusted}: the resumed run writes them afresh
- * when it saves those steps again.
+ * when it saves those steps again. So are the chunks of a damaged file of the resume point that its
+ * restore does not need (a {@code FULL} checkpoint's {@code saved_model.pb}): that checkpoint still
+ * resumes, with a WARN.
  */
 record ResumePoint(Optional<Manifest> resumable, List<Manifest> checkpoints, List<DamagedCheckpoint> skipped, Set<String> distrusted)
 {
@@ -71,8 +75,35 @@ record ResumePoint(Optional<Manifest> resumable, List<Manifest> checkpoints, Lis
         }
         resumed.ifPresent(manifest -> manifest.files().forEach(file -> distrusted.removeAll(file.chunks())));
         if (resumed.isPresent()) {
+            distrusted.addAll(damagedFilesResumeDoesNotRead(repository, resumed.get()));
             log.info("Run {} resumes from step {}", run, resumedStep);
         }
         return new ResumePoint(resumed, checkpoints, List.copyOf(skipped), Set.copyOf(distrusted));
+    }
+
+    /**
+     * Checks the files of the resume point a restore does not read (a {@code FULL} checkpoint's
+     * {@code saved_model.pb}): a damaged one does not stop the resume, whose state is intact, but fails
+     * the checkpoints that share it in {@code verify} and {@code export}. It is told at WARN, and its
+     * chunks are returned so that no later save trusts them.
+     */
+    private static Set<String> damagedFilesResumeDoesNotRead(CheckpointRepository repository, Manifest resumed)
+            throws IOException
+    {
+        Set<String> damaged = new HashSet<>();
+        for (Manifest.FileEntry file : resumed.files()) {
+            if (CheckpointFiles.isVariablesFile(file.path())) {
+                continue;
+            }
+            try {
+                repository.readFile(resumed, file, OutputStream.nullOutputStream());
+            }
+            catch (CorruptCheckpointException e) {
+                log.warn("Run {}: resuming from step {}, whose {} is damaged (the training state is intact; the run's next FULL saves write their own, "
+                        + "verify names the checkpoints that share the damaged one): {}", resumed.run(), resumed.step(), file.path(), e.getMessage());
+                damaged.addAll(file.chunks());
+            }
+        }
+        return damaged;
     }
 }

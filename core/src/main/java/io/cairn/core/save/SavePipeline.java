@@ -43,25 +43,28 @@ public final class SavePipeline
     private final Semaphore snapshotMemory;
     private final int memoryPermits;
     private final FailureHandler onFailure;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<FailedSave> failure = new AtomicReference<>();
     // the newest finished save's failure, cleared by a later success (saves finish in step order)
-    private final AtomicReference<Throwable> newestFailure = new AtomicReference<>();
+    private final AtomicReference<FailedSave> newestFailure = new AtomicReference<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final String store;
     private final OnSaveFailure onSaveFailure;
     private final List<Future<?>> pending = new ArrayList<>();
 
     public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, FailureHandler onFailure)
     {
-        this(run, maxInFlight, maxSnapshotBytes, false, OnSaveFailure.STOP, onFailure);
+        this(run, "memory:/", maxInFlight, maxSnapshotBytes, false, OnSaveFailure.STOP, onFailure);
     }
 
     /**
+     * @param store where the saves go, named in failures
      * @param lowerPriority run the save thread at a lower OS priority than training ({@link Threads#runInBackground()})
      * @param onSaveFailure whether a failed save stops the run ({@link OnSaveFailure#STOP}) or not
      */
-    public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, boolean lowerPriority, OnSaveFailure onSaveFailure, FailureHandler onFailure)
+    public SavePipeline(String run, String store, int maxInFlight, long maxSnapshotBytes, boolean lowerPriority, OnSaveFailure onSaveFailure, FailureHandler onFailure)
     {
         this.run = requireNonNull(run, "run is null");
+        this.store = requireNonNull(store, "store is null");
         this.onSaveFailure = requireNonNull(onSaveFailure, "onSaveFailure is null");
         this.onFailure = requireNonNull(onFailure, "onFailure is null");
         this.executor = Executors.newSingleThreadExecutor(Threads.daemonThreadsNamed("cairn-save-" + run, lowerPriority));
@@ -117,8 +120,9 @@ public final class SavePipeline
                 newestFailure.set(null);
             }
             catch (Throwable t) {
-                failure.compareAndSet(null, t);
-                newestFailure.set(t);
+                FailedSave failed = new FailedSave(step, t);
+                failure.compareAndSet(null, failed);
+                newestFailure.set(failed);
                 failures.incrementAndGet();
                 log.error("Save of run {} step {} failed: {}", run, step, t.getMessage());
                 onFailure.failed(step, t);
@@ -162,9 +166,10 @@ public final class SavePipeline
             throwIfFailed();
             return;
         }
-        Throwable newest = newestFailure.get();
+        FailedSave newest = newestFailure.get();
         if (newest != null) {
-            throw new CheckpointException("The newest save of run " + run + " failed, so its latest state is not stored: " + newest.getMessage(), newest);
+            throw new CheckpointException("The newest save of run " + run + newest.stepSuffix() + " to " + store + " failed, so its latest state is not stored: " + newest.cause().getMessage(),
+                    newest.cause());
         }
     }
 
@@ -178,7 +183,8 @@ public final class SavePipeline
             throw new CheckpointException("Interrupted while waiting for the saves of run " + run, e);
         }
         catch (ExecutionException e) {
-            failure.compareAndSet(null, e.getCause());
+            // the job catches what its save throws: this is an Error of the job itself
+            failure.compareAndSet(null, new FailedSave(-1, e.getCause()));
         }
     }
 
@@ -190,9 +196,9 @@ public final class SavePipeline
         if (onSaveFailure == OnSaveFailure.CONTINUE) {
             return;
         }
-        Throwable cause = failure.get();
-        if (cause != null) {
-            throw new CheckpointException("A background save of run " + run + " failed: " + cause.getMessage(), cause);
+        FailedSave failed = failure.get();
+        if (failed != null) {
+            throw new CheckpointException("A background save of run " + run + failed.stepSuffix() + " to " + store + " failed: " + failed.cause().getMessage(), failed.cause());
         }
     }
 
@@ -248,6 +254,14 @@ public final class SavePipeline
                 released = true;
                 inFlight.release();
             }
+        }
+    }
+
+    private record FailedSave(long step, Throwable cause)
+    {
+        String stepSuffix()
+        {
+            return step < 0 ? "" : " at step " + step;
         }
     }
 }

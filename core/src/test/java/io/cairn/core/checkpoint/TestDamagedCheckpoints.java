@@ -168,6 +168,43 @@ class TestDamagedCheckpoints
     }
 
     @Test
+    void aDamagedSavedModelDoesNotStopTheResumeWhichSavesAnIntactOne()
+            throws IOException
+    {
+        String uninterrupted = lastDataFileHash(trainToEnd(new MemoryCheckpointStore()));
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        String run = SeedTraining.train(store, SavePolicies.everySteps(10), SaveKind.FULL, CheckpointerOptions.defaults(), false, Optional.of(73L)).run();
+        String chunk;
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            // saved_model.pb is the same at every step: its chunks are shared by every checkpoint of the run
+            chunk = repository.checkpoint(run, 70).file(CheckpointFiles.SAVED_MODEL_PB).orElseThrow().chunks().get(0);
+            String key = RepositoryLayout.chunkKey(chunk);
+            byte[] bytes = store.readAllBytes(key);
+            bytes[bytes.length / 3] ^= 1;
+            store.put(key, bytes);
+            assertThat(repository.verify(repository.checkpoint(run, 70))).singleElement().asString().contains(chunk, CheckpointFiles.SAVED_MODEL_PB);
+        }
+
+        // the training state is intact: the resume does not fall back
+        SeedTraining.Outcome resumed = SeedTraining.train(store, SavePolicies.everySteps(10), SaveKind.FULL, CheckpointerOptions.defaults(), true, Optional.empty());
+
+        assertThat(resumed.resumedFrom()).map(Manifest::step).contains(70L);
+        assertThat(resumed.skipped()).isEmpty();
+        assertThat(lastDataFileHash(store)).isEqualTo(uninterrupted);
+        try (CheckpointRepository repository = CheckpointRepository.open(store)) {
+            for (Manifest manifest : repository.checkpoints(run)) {
+                if (manifest.step() <= 70) {
+                    // the damaged chunk is theirs, as verify keeps saying
+                    assertThat(repository.verify(manifest)).as("step %d", manifest.step()).singleElement().asString().contains(chunk);
+                }
+                else {
+                    assertThat(repository.verify(manifest)).as("step %d", manifest.step()).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
     void aRunWhoseEveryCheckpointIsDamagedRefusesToResumeNamingThem()
             throws IOException
     {

@@ -71,6 +71,7 @@ class TestOnSaveFailure
             assertThatThrownBy(checkpointer::awaitPending)
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("newest save")
+                    .hasMessageContaining("at step 160")
                     .hasMessageContaining("connection reset (injected)");
             assertThatThrownBy(checkpointer::close).isInstanceOf(CheckpointException.class);
             assertThat(checkpointer.failedSaves()).isEqualTo(1);

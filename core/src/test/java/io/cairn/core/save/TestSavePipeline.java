@@ -112,7 +112,7 @@ class TestSavePipeline
 
         assertThatThrownBy(pipeline::awaitPending)
                 .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("A background save of run run-1 failed: disk full (injected)");
+                .hasMessageContaining("A background save of run run-1 at step 7 to memory:/ failed: disk full (injected)");
         assertThat(failures).containsExactly("7: disk full (injected)");
         assertThatThrownBy(pipeline::throwIfFailed).hasMessageContaining("disk full (injected)");
         // the failed save gave its slot back
@@ -150,13 +150,13 @@ class TestSavePipeline
         OptionalInt base = Threads.currentThreadNiceness();
         assumeTrue(base.isPresent(), "thread niceness is Linux's");
 
-        pipeline = new SavePipeline("run-1", 1, MIB, true, OnSaveFailure.STOP, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
+        pipeline = new SavePipeline("run-1", "memory:/", 1, MIB, true, OnSaveFailure.STOP, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
         AtomicReference<OptionalInt> lowered = new AtomicReference<>();
         pipeline.submit(1, pipeline.acquire(MIB), slot -> lowered.set(Threads.currentThreadNiceness()), true);
         assertThat(lowered.get()).hasValue(Math.min(19, base.getAsInt() + Threads.BACKGROUND_NICENESS_INCREMENT));
         pipeline.shutdown();
 
-        pipeline = new SavePipeline("run-2", 1, MIB, false, OnSaveFailure.STOP, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
+        pipeline = new SavePipeline("run-2", "memory:/", 1, MIB, false, OnSaveFailure.STOP, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
         AtomicReference<OptionalInt> kept = new AtomicReference<>();
         pipeline.submit(1, pipeline.acquire(MIB), slot -> kept.set(Threads.currentThreadNiceness()), true);
         assertThat(kept.get()).hasValue(base.getAsInt());
