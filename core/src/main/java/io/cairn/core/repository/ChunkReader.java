@@ -28,7 +28,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>No whole-file hash: the chunks' hashes, in the manifest's order, cover every byte of the file, so
  * each byte is hashed once. A reader of part of a file (the tensors a restore needs) fetches only the
- * chunks that hold it.
+ * chunks that hold it. {@link #readInOrder} hands a whole file over chunk by chunk in order, for a
+ * stream.
  */
 public final class ChunkReader
 {
@@ -75,7 +76,47 @@ public final class ChunkReader
     public static void read(ChunkStore chunks, Manifest manifest, Manifest.FileEntry file, int[] indexes, Sink sink)
             throws IOException
     {
-        new ChunkReader(chunks, manifest, file).readChunks(indexes.clone(), requireNonNull(sink, "sink is null"));
+        new ChunkReader(chunks, manifest, file).readChunks(indexes.clone(), requireNonNull(sink, "sink is null"), index -> {});
+    }
+
+    /**
+     * Receives a file's chunks in the file's order, each whole and verified, on the reading thread.
+     */
+    @FunctionalInterface
+    public interface ChunkConsumer
+    {
+        void accept(int index, byte[] chunk)
+                throws IOException;
+    }
+
+    /**
+     * Streams a whole file, chunk after chunk in order, to the consumer; the chunks are fetched and
+     * verified ahead on the transfer threads, a bounded window of them (and so of memory) at a time.
+     *
+     * @throws CorruptCheckpointException naming the file and chunk when a chunk is missing, damaged or of
+     * another length than recorded
+     */
+    public static void readInOrder(ChunkStore chunks, Manifest manifest, Manifest.FileEntry file, ChunkConsumer consumer)
+            throws IOException
+    {
+        requireNonNull(consumer, "consumer is null");
+        ChunkReader reader = new ChunkReader(chunks, manifest, file);
+        byte[][] arrived = new byte[reader.lengths.size()][];
+        int[] all = new int[arrived.length];
+        Arrays.setAll(all, index -> index);
+        // each chunk is written by one transfer thread at a time; Future.get hands its bytes to this thread
+        Sink sink = (fileOffset, bytes, from, length) -> {
+            int index = reader.chunkAt(fileOffset);
+            if (arrived[index] == null) {
+                arrived[index] = new byte[Math.toIntExact(reader.lengths.get(index))];
+            }
+            System.arraycopy(bytes, from, arrived[index], (int) (fileOffset - reader.offsets[index]), length);
+        };
+        reader.readChunks(all, sink, index -> {
+            byte[] chunk = arrived[index] == null ? new byte[0] : arrived[index];
+            arrived[index] = null;
+            consumer.accept(index, chunk);
+        });
     }
 
     /**
@@ -107,7 +148,19 @@ public final class ChunkReader
         return offsets;
     }
 
-    private void readChunks(int[] indexes, Sink sink)
+    // the chunk holding a byte of the file
+    private int chunkAt(long fileOffset)
+    {
+        int found = Arrays.binarySearch(offsets, fileOffset);
+        // chunks have bytes, so offsets rise strictly: a miss lies inside the chunk before its insertion point
+        return found >= 0 ? found : -found - 2;
+    }
+
+    /**
+     * Streams the chunks into the sink, a window of them at a time, and hands each index to
+     * {@code done}, in the order given, once that chunk is verified.
+     */
+    private void readChunks(int[] indexes, Sink sink, ChunkConsumerOfIndex done)
             throws IOException
     {
         for (int index : indexes) {
@@ -117,7 +170,7 @@ public final class ChunkReader
         }
         Deque<Future<Void>> ahead = new ArrayDeque<>();
         int requested = 0;
-        boolean done = false;
+        boolean finished = false;
         try {
             for (int next = 0; next < indexes.length; next++) {
                 while (requested < indexes.length && requested < next + chunks.readWindow()) {
@@ -130,8 +183,9 @@ public final class ChunkReader
                 // taken off only once done, so a failure or an interrupt cancels it with the rest
                 ahead.peek().get();
                 ahead.remove();
+                done.accept(indexes[next]);
             }
-            done = true;
+            finished = true;
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -144,7 +198,7 @@ public final class ChunkReader
             throw ChunkStore.readFailure(e, manifest, file);
         }
         finally {
-            if (!done) {
+            if (!finished) {
                 ahead.forEach(future -> future.cancel(false));
                 awaitStreamsStopped();
             }
@@ -224,6 +278,13 @@ public final class ChunkReader
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @FunctionalInterface
+    private interface ChunkConsumerOfIndex
+    {
+        void accept(int index)
+                throws IOException;
     }
 
     private String describeChunk(int index)

@@ -6,7 +6,6 @@ import io.cairn.core.internal.Threads;
 import io.cairn.core.store.CheckpointStore;
 
 import java.io.ByteArrayInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,13 +13,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -141,7 +137,7 @@ public final class ChunkStore
     /**
      * Streams a checkpoint file, verifying every chunk's hash and the whole file's. Chunks are fetched
      * and hashed ahead on the transfer threads, a bounded window of them at a time, and written in
-     * order. The file's hash is checked as its manifest's format version defines it: over the chunk
+     * order ({@link ChunkReader#readInOrder}). The file's hash is checked as its manifest's format version defines it: over the chunk
      * hashes (version 3 on), or over the bytes (versions 1 and 2).
      *
      * @throws CorruptCheckpointException naming the file and chunk on a mismatch or a missing chunk
@@ -151,44 +147,13 @@ public final class ChunkStore
     {
         boolean hashesChunkLists = manifest.hashesChunkLists();
         MessageDigest whole = Hashes.sha256();
-        List<String> hashes = file.chunks();
-        List<Long> lengths = manifest.chunkLengths(file);
-        Deque<Future<byte[]>> ahead = new ArrayDeque<>();
-        int requested = 0;
-        try {
-            for (int i = 0; i < hashes.size(); i++) {
-                while (requested < hashes.size() && requested < i + window) {
-                    int index = requested++;
-                    ahead.add(transfers.submit(() -> readChunk(manifest, file, index)));
-                }
-                // taken off only once done, so a failure or an interrupt cancels it with the rest
-                byte[] chunk = ahead.peek().get();
-                ahead.remove();
-                long expectedSize = lengths.get(i);
-                if (chunk.length != expectedSize) {
-                    throw new CorruptCheckpointException("Chunk " + hashes.get(i) + " (chunk " + i + " of " + file.path() + " in " + describe(manifest)
-                            + ") has " + chunk.length + " bytes, expected " + expectedSize);
-                }
-                if (!hashesChunkLists) {
-                    whole.update(chunk);
-                }
-                out.write(chunk);
+        ChunkReader.readInOrder(this, manifest, file, (index, chunk) -> {
+            if (!hashesChunkLists) {
+                whole.update(chunk);
             }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while reading " + file.path() + " of " + describe(manifest), e);
-        }
-        catch (CancellationException | RejectedExecutionException e) {
-            throw closed("reading " + file.path() + " of " + describe(manifest), e);
-        }
-        catch (ExecutionException e) {
-            throw readFailure(e, manifest, file);
-        }
-        finally {
-            ahead.forEach(future -> future.cancel(false));
-        }
-        String actual = hashesChunkLists ? Hashes.chunkListHash(hashes) : Hashes.hex(whole.digest());
+            out.write(chunk);
+        });
+        String actual = hashesChunkLists ? Hashes.chunkListHash(file.chunks()) : Hashes.hex(whole.digest());
         if (!actual.equals(file.sha256())) {
             throw new CorruptCheckpointException("File " + file.path() + " in " + describe(manifest) + (hashesChunkLists ? " lists chunks that hash to " : " hashes to ")
                     + actual + ", expected " + file.sha256());
@@ -231,24 +196,6 @@ public final class ChunkStore
     <T> Future<T> submitTransfer(Callable<T> transfer)
     {
         return transfers.submit(transfer);
-    }
-
-    private byte[] readChunk(Manifest manifest, Manifest.FileEntry file, int index)
-            throws IOException
-    {
-        String hash = file.chunks().get(index);
-        byte[] chunk;
-        try {
-            chunk = store.readAllBytes(RepositoryLayout.chunkKey(hash));
-        }
-        catch (FileNotFoundException e) {
-            throw new CorruptCheckpointException("Chunk " + hash + " (chunk " + index + " of " + file.path() + " in " + describe(manifest) + ") is missing from " + store.location(), e);
-        }
-        String actual = Hashes.sha256Hex(chunk);
-        if (!actual.equals(hash)) {
-            throw new CorruptCheckpointException("Chunk " + hash + " (chunk " + index + " of " + file.path() + " in " + describe(manifest) + ") is damaged: its content hashes to " + actual);
-        }
-        return chunk;
     }
 
     /**
