@@ -183,7 +183,8 @@ public final class ManifestCatalog
 
     /**
      * Commits a checkpoint: creates its manifest if absent, under the run's lease. After this returns
-     * the checkpoint exists; if it throws, it does not.
+     * the checkpoint exists; if it throws, it does not (a failed write is read back: one whose answer was
+     * lost but whose manifest landed is a commit).
      *
      * @return the bytes of manifest written: 0 when a retried request found its own manifest
      * @throws CheckpointException if the lease is not this run's or is no longer valid
@@ -220,6 +221,24 @@ public final class ManifestCatalog
             }
             cache.put(key, manifest);
             return 0;
+        }
+        catch (IOException e) {
+            // the outcome is unknown: the store may have written the manifest and lost only its answer
+            // (a timed-out request a retry cannot repeat), so whether the step committed is read back
+            byte[] landed;
+            try {
+                landed = readIfPresent(key);
+            }
+            catch (IOException readBack) {
+                e.addSuppressed(readBack);
+                throw e;
+            }
+            if (!Arrays.equals(landed, json)) {
+                throw e;
+            }
+            log.info("The commit of run {} step {} failed ({}), yet its manifest landed: the step is committed", manifest.run(), manifest.step(), e.getMessage());
+            cache.put(key, manifest);
+            return json.length;
         }
         cache.put(key, manifest);
         return json.length;

@@ -4,6 +4,7 @@ import io.cairn.core.checkpoint.CheckpointException;
 import io.cairn.core.checkpoint.CorruptCheckpointException;
 import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
+import io.cairn.core.store.ForwardingCheckpointStore;
 import io.cairn.core.store.MemoryCheckpointStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,42 @@ class TestManifestCatalog
                 .isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining("already has a checkpoint at step " + committed.step());
         assertThat(new ManifestCatalog(store).checkpoint(committed.run(), committed.step()).createdAt()).isEqualTo(committed.createdAt());
+    }
+
+    @Test
+    void aCommitWhoseAnswerIsLostAfterItsManifestLandedIsACommitAndOneThatNeverLandedFails()
+            throws IOException
+    {
+        // what a timed-out request the client gave up on looks like: written, or not, and an error either way
+        boolean[] lands = {true};
+        ForwardingCheckpointStore lossy = new ForwardingCheckpointStore(store)
+        {
+            @Override
+            public void createIfAbsent(String key, byte[] data)
+                    throws IOException
+            {
+                if (key.startsWith("runs/run-a/checkpoints/")) {
+                    if (lands[0]) {
+                        super.createIfAbsent(key, data);
+                    }
+                    throw new IOException("Cannot create " + key + ": the request timed out (injected)");
+                }
+                super.createIfAbsent(key, data);
+            }
+        };
+        ManifestCatalog lossyCatalog = new ManifestCatalog(lossy);
+        RunLease lease = RunLease.acquire(lossy, "run-a", TTL, Clock.systemUTC());
+        Manifest landed = FileManifests.committable(chunks, "run-a", 10, bytes(1));
+        assertThat(lossyCatalog.commit(landed, lease)).isPositive();
+
+        lands[0] = false;
+        Manifest lost = FileManifests.committable(chunks, "run-a", 20, bytes(2));
+        assertThatThrownBy(() -> lossyCatalog.commit(lost, lease))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("timed out (injected)");
+
+        assertThat(new ManifestCatalog(store).checkpoints("run-a")).extracting(Manifest::step).containsExactly(10L);
+        assertThat(new ManifestCatalog(store).checkpoint("run-a", 10).createdAt()).isEqualTo(landed.createdAt());
     }
 
     @Test
