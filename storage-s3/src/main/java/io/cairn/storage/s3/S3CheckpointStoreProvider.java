@@ -77,7 +77,7 @@ public final class S3CheckpointStoreProvider
                         // no circuit breaker: its token bucket, shared by every request of the client, runs dry under a
                         // steady share of failures and then fails requests on their first error; max-attempts bounds each
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(config.maxAttempts()).circuitBreakerEnabled(false)
-                                .retryOnException(S3Errors::isCutResponseHead).build())
+                                .retryOnException(S3Errors::isRetryableFailure).build())
                         .apiCallTimeout(config.apiCallTimeout())
                         .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
                         .build())

@@ -2,6 +2,7 @@ package io.cairn.storage.s3;
 
 import io.cairn.core.store.StoreErrors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -89,6 +90,30 @@ final class S3Errors
     static boolean isCutResponseHead(Throwable failure)
     {
         return unwrap(failure) instanceof AwsServiceException service && service.statusCode() == 999;
+    }
+
+    /**
+     * An attempt that ran out of its time ({@code api-call-attempt-timeout}). The SDK retries one that
+     * fails as {@link ApiCallAttemptTimeoutException}; when the timer fires while Netty still holds the
+     * request, the same timeout arrives wrapped (in Netty's {@code FutureCancelledException}) and the SDK
+     * does not recognise it, which ended saves after 2 of 8 attempts under stalls: it is retried too.
+     */
+    static boolean isTimedOutAttempt(Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What the client retries beyond the SDK's own rules.
+     */
+    static boolean isRetryableFailure(Throwable failure)
+    {
+        return isCutResponseHead(failure) || isTimedOutAttempt(failure);
     }
 
     static boolean isPreconditionFailed(Throwable failure)
