@@ -44,7 +44,7 @@ final class TrainCommand
     MonitorSpec saveBest;
 
     @Option(names = "--save-budget", paramLabel = "PERCENT", converter = Converters.Budget.class,
-            description = "Save as often as the measured cost of saving (stall plus slowed steps) stays within PERCENT of training time, e.g. 5% or 0.05.")
+            description = "Save as often as the measured cost of saving (stall plus slowed steps) stays within PERCENT of training time, e.g. 5%% or 0.05.")
     Double saveBudget;
 
     @Option(names = "--no-save", description = "Train without saving, a baseline to compare against; the store is not opened.")
