@@ -4,6 +4,7 @@ import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
 import io.cairn.core.checkpoint.ModelMismatchException;
+import io.cairn.core.checkpoint.Preemption;
 import io.cairn.core.data.MalformedDataException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,11 +14,13 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Optional;
 
 /**
  * {@code cairn}: train TensorFlow models from Java and checkpoint them. Exit codes: 0 ok, 1 the
  * operation failed (e.g. damage found), 2 bad usage or input, 3 {@code verify} could not read the store
- * ({@link StoreUnavailableException}: no verdict, not damage). With {@code --json} one JSON document
+ * ({@link StoreUnavailableException}: no verdict, not damage), 143 or 130 {@code train} stopped by
+ * {@code SIGTERM} or {@code SIGINT} ({@link TrainCommand}). With {@code --json} one JSON document
  * goes to stdout; everything for people (tables, progress, logs) goes to stderr.
  *
  * <p>Exit 2 is decided by type, never by a message: picocli's {@link CommandLine.ParameterException}
@@ -66,8 +69,21 @@ public final class CairnCommand
      */
     public static int execute(String[] args, PrintStream out, PrintStream err)
     {
+        // before picocli reads the commands (most of the start-up before the training command runs): a signal
+        // from here on stops cairn train with a last save; the command sets the grace once it has read it
+        Optional<Preemption> preemption = TrainCommand.savesCheckpoints(args) ? Optional.of(Preemption.install(Preemption.DEFAULT_GRACE, err)) : Optional.empty();
+        try {
+            return execute(args, out, err, preemption);
+        }
+        finally {
+            preemption.ifPresent(Preemption::close);
+        }
+    }
+
+    private static int execute(String[] args, PrintStream out, PrintStream err, Optional<Preemption> preemption)
+    {
         Console console = new Console(out, err);
-        CommandLine commandLine = new CommandLine(new CairnCommand(), new ConsoleFactory(console));
+        CommandLine commandLine = new CommandLine(new CairnCommand(), new CommandFactory(console, preemption));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
@@ -169,15 +185,19 @@ public final class CairnCommand
     }
 
     /**
-     * Gives every command the streams it must print to.
+     * Gives every command the streams it must print to, and {@code train} the signal handling taken over
+     * for it.
      */
-    private record ConsoleFactory(Console console)
+    private record CommandFactory(Console console, Optional<Preemption> preemption)
             implements CommandLine.IFactory
     {
         @Override
         public <K> K create(Class<K> type)
                 throws Exception
         {
+            if (type == TrainCommand.class) {
+                return type.cast(new TrainCommand(console, preemption));
+            }
             try {
                 return type.getDeclaredConstructor(Console.class).newInstance(console);
             }

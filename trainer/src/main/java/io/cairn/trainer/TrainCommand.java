@@ -1,14 +1,29 @@
 package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.OnSaveFailure;
+import io.cairn.core.checkpoint.Preemption;
 import io.cairn.core.checkpoint.SaveKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code cairn train}. Unless {@code --no-save}, {@code SIGTERM} and {@code SIGINT} are taken over
+ * ({@link Preemption}) as the command line starts, before picocli reads the commands, the wiring opens
+ * the store and TensorFlow loads: a signal during that start-up stops training before its first batch,
+ * with one {@code STATE} checkpoint of the state it would start from (step 0 of a new run; a resumed run's
+ * step is stored already). The grace ({@code --preempt-grace}) counts from the signal. A signal in the
+ * JVM's first moments (about 0.2 s here), before the handlers are installed, gets the JVM's default:
+ * exit 143 or 130 at once, nothing saved, no run started.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Train a model and checkpoint it while it trains.",
@@ -17,6 +32,7 @@ final class TrainCommand
         implements Callable<Integer>
 {
     private final Console console;
+    private final Optional<Preemption> preemption;
 
     @Option(names = "--store", required = true, paramLabel = "URI", description = "Repository: a path, file:/path, s3://bucket/prefix, hdfs://host:port/path.")
     String store;
@@ -44,7 +60,7 @@ final class TrainCommand
     MonitorSpec saveBest;
 
     @Option(names = "--save-budget", paramLabel = "PERCENT", converter = Converters.Budget.class,
-            description = "Save as often as the measured cost of saving (stall plus slowed steps) stays within PERCENT of training time, e.g. 5% or 0.05.")
+            description = "Save as often as the measured cost of saving (stall plus slowed steps) stays within PERCENT of training time, e.g. 5%% or 0.05.")
     Double saveBudget;
 
     @Option(names = "--no-save", description = "Train without saving, a baseline to compare against; the store is not opened.")
@@ -71,7 +87,8 @@ final class TrainCommand
     OnSaveFailure onSaveFailure;
 
     @Option(names = "--preempt-grace", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.PreemptGrace.class,
-            description = "On SIGTERM or SIGINT, the time the last STATE save may take before exiting without it (default: ${DEFAULT-VALUE}).")
+            description = "On SIGTERM or SIGINT, the time from the signal the last STATE save may take before exiting without it (default: ${DEFAULT-VALUE}). "
+                    + "A signal in the JVM's first moments, before cairn handles signals, exits at once without saving.")
     Duration preemptGrace;
 
     @Option(names = "--save-on-finish", description = "Also save when training ends.")
@@ -103,9 +120,23 @@ final class TrainCommand
     @Option(names = "--upload-threads", paramLabel = "N", defaultValue = "4", description = "Chunks uploaded (and, on restore, read) in parallel (default: ${DEFAULT-VALUE}).")
     int uploadThreads;
 
-    TrainCommand(Console console)
+    /**
+     * @param preemption the signal handling {@link CairnCommand} installed for this command, when
+     * {@link #savesCheckpoints} said so
+     */
+    TrainCommand(Console console, Optional<Preemption> preemption)
     {
-        this.console = console;
+        this.console = requireNonNull(console, "console is null");
+        this.preemption = requireNonNull(preemption, "preemption is null");
+    }
+
+    /**
+     * Whether {@code args} run {@code train} with saving on, told before picocli parses them, so the
+     * signals can be taken over first.
+     */
+    static boolean savesCheckpoints(String[] args)
+    {
+        return args.length > 0 && args[0].equals("train") && !List.of(args).contains("--no-save");
     }
 
     @Override
@@ -143,7 +174,24 @@ final class TrainCommand
                 .freeze(freeze)
                 .json(json)
                 .build();
-        try (Wiring wiring = Wiring.create(config.cairnConfig(), new TrainModule(config, console))) {
+        if (config.noSave()) {
+            // nothing to save: a signal ends the process at once, as the JVM's default does
+            preemption.ifPresent(Preemption::close);
+            return train(config, Optional.empty());
+        }
+        // CairnCommand installed it, unless "--no-save" was among the arguments as another option's value
+        Preemption signals = preemption.orElseGet(() -> Preemption.install(preemptGrace, console.err()));
+        signals.grace(preemptGrace);
+        // closed after the wiring: the grace covers closing the store and its pools too
+        try (signals) {
+            return train(config, Optional.of(signals));
+        }
+    }
+
+    private int train(TrainConfig config, Optional<Preemption> signals)
+            throws IOException
+    {
+        try (Wiring wiring = Wiring.create(config.cairnConfig(), new TrainModule(config, console, signals))) {
             if (!config.noSave()) {
                 wiring.repository();
             }

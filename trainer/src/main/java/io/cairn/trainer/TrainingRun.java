@@ -37,7 +37,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * One {@code cairn train}: builds the model, starts or resumes a run with the injected
  * {@link Checkpointers}, fits with their callbacks (the checkpoint callback, then the progress bar),
- * waits for the last saves, and reports. The store and repository are the injector's to close.
+ * waits for the last saves, and reports. The store and repository are the injector's to close, the
+ * {@link Preemption} the command's: it was installed before the wiring, so a signal during start-up
+ * stops {@code fit} before its first batch, with a last save of the state it starts from.
  */
 final class TrainingRun
 {
@@ -48,11 +50,12 @@ final class TrainingRun
     private final Provider<CheckpointerOptions> options;
     private final Provider<Set<TrainingCallback>> callbacks;
     private final Dataset data;
+    private final Optional<Preemption> signals;
 
     // providers: with --no-save the store is never opened
     @Inject
     TrainingRun(TrainConfig config, Console console, Provider<CheckpointRepository> repositories, Provider<Checkpointers> checkpointerFactories,
-            Provider<CheckpointerOptions> options, Provider<Set<TrainingCallback>> callbacks, Dataset data)
+            Provider<CheckpointerOptions> options, Provider<Set<TrainingCallback>> callbacks, Dataset data, Optional<Preemption> signals)
     {
         this.config = requireNonNull(config, "config is null");
         this.console = requireNonNull(console, "console is null");
@@ -61,6 +64,7 @@ final class TrainingRun
         this.options = requireNonNull(options, "options is null");
         this.callbacks = requireNonNull(callbacks, "callbacks is null");
         this.data = requireNonNull(data, "data is null");
+        this.signals = requireNonNull(signals, "signals is null");
     }
 
     int run()
@@ -70,10 +74,7 @@ final class TrainingRun
             if (config.noSave()) {
                 return trainWithoutSaving(model);
             }
-            // SIGTERM and SIGINT from here on stop training after the current batch with a last STATE save
-            try (Preemption preemption = Preemption.install(config.preemptGrace(), console.err())) {
-                return train(model, preemption);
-            }
+            return train(model, signals.orElseThrow(() -> new IllegalStateException("cairn train saves without a Preemption bound")));
         }
     }
 
@@ -104,11 +105,22 @@ final class TrainingRun
                 : Optional.empty();
         report(checkpointer, result, budget, preempted);
         if (preempted.isPresent()) {
-            console.err().println("Preempted by SIG" + preempted.get().signal() + ": saved a resumable checkpoint of run " + checkpointer.run() + " at step "
-                    + preempted.get().savedStep() + " and released its lease; continue with --resume");
+            console.err().println(preemptedLine(checkpointer, result, preempted.get()));
             return preemption.exitCode();
         }
         return CairnCommand.OK;
+    }
+
+    private static String preemptedLine(Checkpointer checkpointer, FitResult result, Preempted preempted)
+    {
+        String by = "Preempted by SIG" + preempted.signal() + (result.stepsRun() == 0 ? " before the first step" : "");
+        long step = preempted.savedStep();
+        // stopped where it resumed: the checkpoint it resumed from holds that state, and a step is committed once
+        if (checkpointer.resumedFrom().map(Manifest::step).equals(Optional.of(step)) && !checkpointer.committedSteps().contains(step)) {
+            return by + ": the checkpoint of run " + checkpointer.run() + " at step " + step + ", which it resumed from, already holds this state (nothing new to save); "
+                    + "released its lease; continue with --resume";
+        }
+        return by + ": saved a resumable checkpoint of run " + checkpointer.run() + " at step " + step + " and released its lease; continue with --resume";
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.cairn.core.checkpoint;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
@@ -42,29 +42,34 @@ import static java.util.Objects.requireNonNull;
  * deadlocks, and the JVM would not wait for the save). If the loop has not closed this within the
  * grace period after the signal, or a second signal arrives, the process exits at once with the
  * signal's code, leaving the run's lease to expire. {@link #close} gives the signals back.
+ *
+ * <p>Install it first, before the slow start-up (reading configuration, opening the store, loading
+ * TensorFlow, building the model): a request made then stops {@code fit} before its first batch, and the
+ * last save holds the state training starts from (step 0, or the step a resume starts at, which is
+ * stored already). A signal that arrives before {@link #install} still gets the JVM's default: the
+ * process exits with 143 or 130 at once and saves nothing. A program that reads its grace only later
+ * installs with a default and sets it with {@link #grace(Duration)}; the grace counts from the signal.
  */
 public final class Preemption
         implements AutoCloseable
 {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
-    private static final Logger log = LoggerFactory.getLogger(Preemption.class);
     private static final Map<String, Integer> EXIT_CODES = Map.of("TERM", 143, "INT", 130);
 
-    private final Duration grace;
     private final PrintStream err;
     private final AtomicReference<String> signal = new AtomicReference<>();
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    // guards grace and closed for the deadline thread, which waits on it
+    private final Object deadline = new Object();
+    private Duration grace;
+    private boolean closed;
     private volatile long savedStep = -1;
-    private volatile boolean closed;
 
     private Preemption(Duration grace, PrintStream err)
     {
-        this.grace = requireNonNull(grace, "grace is null");
+        this.grace = checkGrace(grace);
         this.err = requireNonNull(err, "err is null");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("The preemption grace must not be negative, got " + grace);
-        }
     }
 
     /**
@@ -90,11 +95,26 @@ public final class Preemption
                 preemption.previous.put(signal, Signal.handle(signal, caught -> preemption.signalled(caught.getName())));
             }
             catch (IllegalArgumentException e) {
-                // e.g. -Xrs, or a signal the JVM reserves: the JVM's default (exit) stays
-                log.warn("Cannot handle SIG{}: {}; it ends the process without a last save", name, e.getMessage());
+                // e.g. -Xrs, or a signal the JVM reserves: the JVM's default (exit) stays. The logger only now: starting
+                // the logging costs about 0.1 s, which would be 0.1 s more of start-up without a handler
+                LoggerFactory.getLogger(Preemption.class).warn("Cannot handle SIG{}: {}; it ends the process without a last save", name, e.getMessage());
             }
         }
         return preemption;
+    }
+
+    /**
+     * Sets the grace, still counted from the signal: a signal that came before keeps its time, so the
+     * process exits at the signal plus this grace (at once if that has passed). For a program that
+     * installs the handlers before it has read its settings.
+     */
+    public void grace(Duration grace)
+    {
+        checkGrace(grace);
+        synchronized (deadline) {
+            this.grace = grace;
+            deadline.notifyAll();
+        }
     }
 
     /**
@@ -163,30 +183,64 @@ public final class Preemption
     @Override
     public void close()
     {
-        closed = true;
+        synchronized (deadline) {
+            closed = true;
+            deadline.notifyAll();
+        }
         previous.forEach(Signal::handle);
         previous.clear();
     }
 
     private void signalled(String name)
     {
+        long signalled = System.nanoTime();
         if (!signal.compareAndSet(null, name)) {
             exit("cairn: a second signal (SIG" + name + "): exiting now, without waiting for the last save; the run's lease is left to expire");
             return;
         }
-        Thread deadline = new Thread(() -> {
-            try {
-                Thread.sleep(grace.toMillis());
+        err.println("cairn: SIG" + name + ": stopping at the current step with a last save (a second signal exits at once, without it)");
+        err.flush();
+        Thread thread = new Thread(() -> awaitDeadline(signalled), "cairn-preemption-grace");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void awaitDeadline(long signalled)
+    {
+        Duration expired;
+        synchronized (deadline) {
+            while (true) {
+                if (closed) {
+                    return;
+                }
+                long left = signalled + grace.toNanos() - System.nanoTime();
+                if (left <= 0) {
+                    expired = grace;
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(deadline, left);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
             }
-            catch (InterruptedException e) {
-                return;
-            }
-            if (!closed) {
-                exit("cairn: the preemption grace of " + grace.toSeconds() + " s expired before the last save finished: exiting without it; the run's lease is left to expire");
-            }
-        }, "cairn-preemption-grace");
-        deadline.setDaemon(true);
-        deadline.start();
+        }
+        exit("cairn: the preemption grace of " + seconds(expired) + " expired before the last save finished: exiting without it; the run's lease is left to expire");
+    }
+
+    private static Duration checkGrace(Duration grace)
+    {
+        requireNonNull(grace, "grace is null");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("The preemption grace must not be negative, got " + grace);
+        }
+        return grace;
+    }
+
+    private static String seconds(Duration grace)
+    {
+        return grace.toMillis() % 1000 == 0 ? grace.toSeconds() + " s" : grace.toMillis() / 1000.0 + " s";
     }
 
     // from the signal or deadline thread, never a shutdown hook: System.exit runs the hooks and does not deadlock

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -107,23 +108,83 @@ class TestPreemption
         assertThat(repository.checkpoints(run)).extracting(Manifest::kind).containsExactly(last);
     }
 
+    // a signal during start-up: the last save holds the initial state, and a resume from it trains as a fresh run would
     @Test
-    void aRequestBeforeTrainingBeginsStopsBeforeTheFirstBatch()
+    void aRequestBeforeTrainingBeginsStopsBeforeTheFirstBatchAndSavesTheInitialState()
             throws IOException
     {
+        float[][] uninterrupted;
+        try (Model model = SeedTraining.model()) {
+            new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED), List.of());
+            uninterrupted = model.predict(PROBE);
+        }
         MemoryCheckpointStore store = new MemoryCheckpointStore();
         CheckpointRepository repository = CheckpointRepository.create(store, 4096, 2);
         Preemption preemption = Preemption.manual();
         preemption.request("INT");
+        String run;
         try (Model model = SeedTraining.model();
                 Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            run = checkpointer.run();
             FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
-                    List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, false, Optional.of(preemption))));
+                    List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, true, Optional.of(preemption))));
             assertThat(result.stepsRun()).isZero();
             assertThat(result.stoppedEarly()).isTrue();
         }
         assertThat(preemption.exitCode()).isEqualTo(130);
         assertThat(preemption.signal()).contains("INT");
+        assertThat(preemption.savedStep()).isEqualTo(OptionalLong.of(0));
+        assertThat(repository.checkpoints(run)).extracting(Manifest::step).containsExactly(0L);
+        assertThat(repository.checkpoints(run)).extracting(Manifest::kind).containsExactly(SaveKind.STATE);
+
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.resumeRun(repository, model, CheckpointerOptions.defaults(), Optional.empty())) {
+            assertThat(checkpointer.resumedFrom()).map(Manifest::step).contains(0L);
+            new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED).resumingFrom(checkpointer.resumeState().get()),
+                    List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, false)));
+            checkpointer.awaitPending();
+            assertThat(checkpointer.committedSteps()).containsExactly(50L, 100L, 150L);
+            assertThat(model.predict(PROBE)).isDeepEqualTo(uninterrupted);
+        }
+    }
+
+    // the step a resume starts at is committed already: not saved twice, no failure, and the preemption names it
+    @Test
+    void aRequestBeforeAResumedRunTrainsKeepsTheCheckpointItResumedFrom()
+            throws IOException
+    {
+        CheckpointRepository repository = CheckpointRepository.create(new MemoryCheckpointStore(), 4096, 2);
+        String run;
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            run = checkpointer.run();
+            new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED).withMaxSteps(100),
+                    List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, false)));
+        }
+        Preemption preemption = Preemption.manual();
+        preemption.request("TERM");
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.resumeRun(repository, model, CheckpointerOptions.defaults(), Optional.empty())) {
+            FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED).resumingFrom(checkpointer.resumeState().get()),
+                    List.of(new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, true, Optional.of(preemption))));
+            checkpointer.awaitPending();
+            assertThat(result.stepsRun()).isZero();
+            assertThat(result.finalState().step()).isEqualTo(100);
+            assertThat(checkpointer.committedSteps()).isEmpty();
+            assertThat(checkpointer.failedSaves()).isZero();
+        }
+        assertThat(preemption.savedStep()).isEqualTo(OptionalLong.of(100));
+        assertThat(repository.checkpoints(run)).extracting(Manifest::step).containsExactly(50L, 100L);
+        assertThat(repository.checkpoints(run)).extracting(Manifest::kind).containsOnly(SaveKind.FULL);
+    }
+
+    @Test
+    void aNegativeGraceIsRejected()
+    {
+        Preemption preemption = Preemption.manual();
+        assertThatThrownBy(() -> preemption.grace(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be negative");
+        preemption.grace(Duration.ofSeconds(1));
+        preemption.close();
     }
 
     @Test
