@@ -24,6 +24,9 @@ public final class CheckpointCallback
     private final SaveKind kind;
     private final boolean saveOnFinish;
     private final Optional<Preemption> preemption;
+    // the stop request as seen at the end of the last batch: the step's saves and the stop agree on it
+    private boolean stopping;
+    private boolean batchesRan;
 
     public CheckpointCallback(Checkpointer checkpointer, SavePolicy policy, SaveKind kind, boolean saveOnFinish)
     {
@@ -58,6 +61,8 @@ public final class CheckpointCallback
     @Override
     public void onBatchEnd(TrainingLogs logs)
     {
+        batchesRan = true;
+        stopping = preemptionRequested();
         checkpointer.checkSaves();
         if (policy.afterStep(logs.step(), logs.metrics())) {
             save(logs);
@@ -75,13 +80,19 @@ public final class CheckpointCallback
     @Override
     public boolean stopTraining()
     {
+        // a request arriving after a batch's saves stops training after the next batch, whose saves know of it
+        return batchesRan ? stopping : preemptionRequested();
+    }
+
+    private boolean preemptionRequested()
+    {
         return preemption.isPresent() && preemption.get().requested();
     }
 
     @Override
     public void onTrainEnd(TrainingLogs logs, boolean stoppedEarly)
     {
-        boolean preempted = preemption.isPresent() && preemption.get().requested();
+        boolean preempted = batchesRan ? stopping : preemptionRequested();
         // the finishing save first when it can resume (a run's last checkpoint stays of its kind); a WEIGHTS one
         // would take the step the preemption's STATE save needs
         if (saveOnFinish && logs.step() > 0 && (kind.resumable() || !preempted)) {
@@ -94,9 +105,13 @@ public final class CheckpointCallback
         }
     }
 
+    /**
+     * The policy's save; at the step where training stops for a preemption, a {@code STATE} one in place
+     * of a {@code WEIGHTS} one, which would take the step the resumable save needs.
+     */
     private void save(TrainingLogs logs)
     {
-        save(kind, logs);
+        save(stopping && !kind.resumable() ? SaveKind.STATE : kind, logs);
     }
 
     private void save(SaveKind saveKind, TrainingLogs logs)

@@ -108,6 +108,43 @@ class TestPreemption
         assertThat(repository.checkpoints(run)).extracting(Manifest::kind).containsExactly(last);
     }
 
+    // a stop at a step the policy saves WEIGHTS at: the step's save is the resumable one; a request that
+    // arrives after the step's saves stops training after the next batch, with its STATE save there
+    @ParameterizedTest
+    @CsvSource({"true, 40", "false, 41"})
+    void aStopAtAStepThePolicySavesWeightsAtStillEndsWithAStateCheckpoint(boolean beforeTheSaves, long stoppedAt)
+            throws IOException
+    {
+        CheckpointRepository repository = CheckpointRepository.create(new MemoryCheckpointStore(), 4096, 2);
+        Preemption preemption = Preemption.manual();
+        String run;
+        try (Model model = SeedTraining.model();
+                Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
+            run = checkpointer.run();
+            TrainingCallback signal = new TrainingCallback()
+            {
+                @Override
+                public void onBatchEnd(TrainingLogs logs)
+                {
+                    if (logs.step() == 40) {
+                        preemption.request("TERM");
+                    }
+                }
+            };
+            CheckpointCallback saves = new CheckpointCallback(checkpointer, SavePolicies.everySteps(10), SaveKind.WEIGHTS, false, Optional.of(preemption));
+            FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
+                    beforeTheSaves ? List.of(signal, saves) : List.of(saves, signal));
+            assertThat(result.finalState().step()).isEqualTo(stoppedAt);
+        }
+        List<Manifest> checkpoints = repository.checkpoints(run);
+        assertThat(checkpoints).last().satisfies(last -> {
+            assertThat(last.step()).isEqualTo(stoppedAt);
+            assertThat(last.kind()).isEqualTo(SaveKind.STATE);
+        });
+        assertThat(checkpoints).extracting(Manifest::step).startsWith(10L, 20L, 30L, 40L);
+        assertThat(preemption.savedStep()).hasValue(stoppedAt);
+    }
+
     // a signal during start-up: the last save holds the initial state, and a resume from it trains as a fresh run would
     @Test
     void aRequestBeforeTrainingBeginsStopsBeforeTheFirstBatchAndSavesTheInitialState()
