@@ -35,7 +35,7 @@ class TestCairnCommandSaveFailures
     {
         CliRun run = cairn(concat(new String[] {"train", "--store", "flaky:/?fail-steps=150", "--on-save-failure", "continue", "--json"}, SEED_FLAGS));
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.err()).contains("newest save").contains("at step 150 to flaky:/").contains("disk full (injected)");
+        assertThat(run.err()).contains("newest save").contains("at step 150 to memory:/").contains("disk full (injected)");
     }
 
     @Test
