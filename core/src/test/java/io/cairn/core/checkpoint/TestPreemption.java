@@ -44,16 +44,7 @@ class TestPreemption
         try (Model model = SeedTraining.model();
                 Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
             run = checkpointer.run();
-            TrainingCallback signal = new TrainingCallback()
-            {
-                @Override
-                public void onBatchEnd(TrainingLogs logs)
-                {
-                    if (logs.step() == signalledAt) {
-                        preemption.request("TERM");
-                    }
-                }
-            };
+            TrainingCallback signal = requestAt(preemption, signalledAt);
             FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
                     List.of(signal, new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), SaveKind.FULL, false, Optional.of(preemption))));
             assertThat(result.stoppedEarly()).isTrue();
@@ -91,16 +82,7 @@ class TestPreemption
         try (Model model = SeedTraining.model();
                 Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
             run = checkpointer.run();
-            TrainingCallback signal = new TrainingCallback()
-            {
-                @Override
-                public void onBatchEnd(TrainingLogs logs)
-                {
-                    if (logs.step() == 37) {
-                        preemption.request("TERM");
-                    }
-                }
-            };
+            TrainingCallback signal = requestAt(preemption, 37);
             new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
                     List.of(signal, new CheckpointCallback(checkpointer, SavePolicies.everySteps(50), mode, true, Optional.of(preemption))));
         }
@@ -121,16 +103,7 @@ class TestPreemption
         try (Model model = SeedTraining.model();
                 Checkpointer checkpointer = Checkpointer.startRun(repository, model, CheckpointerOptions.defaults())) {
             run = checkpointer.run();
-            TrainingCallback signal = new TrainingCallback()
-            {
-                @Override
-                public void onBatchEnd(TrainingLogs logs)
-                {
-                    if (logs.step() == 40) {
-                        preemption.request("TERM");
-                    }
-                }
-            };
+            TrainingCallback signal = requestAt(preemption, 40);
             CheckpointCallback saves = new CheckpointCallback(checkpointer, SavePolicies.everySteps(10), SaveKind.WEIGHTS, false, Optional.of(preemption));
             FitResult result = new Trainer(model).fit(SeedTraining.data(), FitOptions.of(5, 32, SeedTraining.SEED),
                     beforeTheSaves ? List.of(signal, saves) : List.of(saves, signal));
@@ -248,5 +221,20 @@ class TestPreemption
             probe[3][i] = (float) Math.sin(i);
         }
         return probe;
+    }
+
+    // a scheduler's SIGTERM, as it reaches the loop: a request after the batch that ends at the step
+    private static TrainingCallback requestAt(Preemption preemption, long step)
+    {
+        return new TrainingCallback()
+        {
+            @Override
+            public void onBatchEnd(TrainingLogs logs)
+            {
+                if (logs.step() == step) {
+                    preemption.request("TERM");
+                }
+            }
+        };
     }
 }
