@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,14 +59,16 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Training on a three-DataNode HDFS (replication 2) while it fails as production clusters do. A
- * DataNode stopped in the middle of a save: the save commits through HDFS's pipeline recovery. The
- * NameNode restarted between saves: the next save, begun while it is down, commits once it is back and
- * out of safe mode, through the client's NameNode retries (a default of the store). Both runs end with
- * every save committed and a final checkpoint equal to a fault-free run's. A NameNode down for longer
- * than the retries fails the save cleanly (its step not listed, one line naming the store and the
- * NameNode), and the run resumes to the same final checkpoint once the NameNode is back. Every
- * checkpoint listed at any point verifies (every chunk read back and hashed).
+ * Training on a three-DataNode HDFS (replication 2, 1 MiB blocks) while it fails as production clusters
+ * do, each run against a fault-free one. A DataNode stopped while a chunk of a save has an open block
+ * on it: the save commits through HDFS's pipeline recovery, and so do the later ones with that DataNode
+ * gone. The NameNode shut down between two saves, as the second begins to write, and restarted 4 s
+ * later: that save waits out the restart and the safe mode the NameNode comes back in, through the
+ * store's NameNode retries (their default time), and commits. Both runs end with every save committed and
+ * a final checkpoint equal to the fault-free run's. A NameNode down for longer than the retries fails
+ * the save cleanly (its step not listed, one line naming the store, the NameNode and the setting), and
+ * the run resumes to the same final checkpoint once the NameNode is back. Every checkpoint listed at
+ * any point verifies (every chunk read back and hashed).
  */
 @Timeout(300)
 class TestHdfsTrainingUnderFaults
@@ -232,6 +235,7 @@ class TestHdfsTrainingUnderFaults
                 .contains(HdfsStoreProperties.NAMENODE_RETRY_TIME + "=3.0 s");
         // nothing of the failed save is listed, and what is listed verifies
         assertEveryCheckpointVerifies(prefix, List.of(10L, 20L));
+        System.err.printf("Temp files the failed writes left in %s: %d%n", HdfsCheckpointStore.TEMP_DIRECTORY, tempFiles(prefix));
 
         // the lease was last renewed before the NameNode went down
         sleepUntil(outage.wentDownAtWallClock().plus(leaseTtl).plusMillis(100));
@@ -339,6 +343,19 @@ class TestHdfsTrainingUnderFaults
             for (Manifest manifest : repository.checkpoints()) {
                 assertThat(repository.verify(manifest)).as("run %s step %s", manifest.run(), manifest.step()).isEmpty();
             }
+        }
+    }
+
+    private static int tempFiles(String prefix)
+            throws IOException
+    {
+        Path temp = new Path("/" + prefix, HdfsCheckpointStore.TEMP_DIRECTORY);
+        try {
+            return hdfs.fileSystem().listStatus(temp).length;
+        }
+        catch (EOFException e) {
+            // the test's own client's first call after the restart, on the old NameNode's connection
+            return hdfs.fileSystem().listStatus(temp).length;
         }
     }
 
