@@ -47,9 +47,9 @@ public final class HdfsStoreProperties
      * until the DataNodes have reported their blocks, and 30 s more). The call is tried again after
      * 0.25 s, then after twice as long each time up to 5 s, until this time has passed since its first
      * such failure, or since the first failure of an outage other calls found before it; then it fails
-     * naming the NameNode. Calls that write a blob from memory (everything a save writes) or read one
-     * are retried whole; a blob written from another stream is not. Opening a store does not wait: a
-     * wrong URI, or a NameNode that is down, fails at once.
+     * naming the NameNode. Each call is retried whole, but for writing a blob from a stream other than
+     * bytes in memory (everything a save writes is in memory), which is not retried. Opening a store
+     * does not wait: a wrong URI, or a NameNode that is down, fails at once.
      */
     public static final String NAMENODE_RETRY_TIME = "namenode-retry-time";
     public static final Duration NAMENODE_RETRY_TIME_DEFAULT = Duration.ofMinutes(2);

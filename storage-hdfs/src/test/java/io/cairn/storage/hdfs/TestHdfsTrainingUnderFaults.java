@@ -17,6 +17,7 @@ import io.cairn.core.store.CheckpointStores;
 import io.cairn.core.store.ForwardingCheckpointStore;
 import io.cairn.core.train.FitOptions;
 import io.cairn.core.train.Trainer;
+import io.cairn.core.train.TrainerState;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
@@ -68,7 +69,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a final checkpoint equal to the fault-free run's. A NameNode down for longer than the retries fails
  * the save cleanly (its step not listed, one line naming the store, the NameNode and the setting), and
  * the run resumes to the same final checkpoint once the NameNode is back. Every checkpoint listed at
- * any point verifies (every chunk read back and hashed).
+ * any point verifies (every chunk read back and hashed) and restores into a model.
  */
 @Timeout(300)
 class TestHdfsTrainingUnderFaults
@@ -331,17 +332,19 @@ class TestHdfsTrainingUnderFaults
     }
 
     /**
-     * The repository lists exactly these steps, of one run, and every one of them verifies.
+     * The repository lists exactly these steps, of one run, and every one of them verifies and restores.
      */
     private static void assertEveryCheckpointVerifies(String prefix, List<Long> steps)
             throws IOException
     {
-        try (CheckpointRepository repository = CheckpointRepository.open(store(prefix))) {
+        try (CheckpointRepository repository = CheckpointRepository.open(store(prefix));
+                Model model = model()) {
             assertThat(repository.runs()).hasSize(1);
             assertThat(repository.damagedCheckpoints()).isEmpty();
             assertThat(repository.checkpoints()).extracting(Manifest::step).isEqualTo(steps);
             for (Manifest manifest : repository.checkpoints()) {
                 assertThat(repository.verify(manifest)).as("run %s step %s", manifest.run(), manifest.step()).isEmpty();
+                assertThat(repository.restore(manifest, model)).map(TrainerState::step).contains(manifest.step());
             }
         }
     }
