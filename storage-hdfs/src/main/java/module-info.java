@@ -4,6 +4,8 @@
 module io.cairn.storage.hdfs {
     requires io.cairn.core;
     requires hadoop.client.api;
+    // SaslException: a failed Kerberos login, which waiting does not cure
+    requires java.security.sasl;
     requires org.slf4j;
 
     // the providers, and HdfsStoreProperties for programs that pass settings as options

@@ -40,7 +40,8 @@ import static java.util.Objects.requireNonNull;
  * block of it is on disk), closed, and renamed into place in one NameNode operation: replacing for
  * {@link #write}, and failing if the target exists for {@link #createIfAbsent}. Readers and crashes
  * never see part of a blob. That is {@link HdfsBlobWriter}'s work; {@link HdfsDirectories} lists keys and
- * prunes emptied directories, {@link HdfsPaths} turns keys into paths.
+ * prunes emptied directories, {@link HdfsPaths} turns keys into paths. Calls wait out a NameNode that
+ * does not answer, restarting say, for a while ({@link NameNodeRetries}); opening the store does not.
  *
  * <p>All calls go through {@link FileContext}, whose {@code rename(src, dst, Rename.NONE)} throws when the
  * target exists ({@code FileSystem.rename} returns {@code false} instead) and which keeps that atomic
@@ -59,6 +60,7 @@ final class HdfsCheckpointStore
     private final HdfsPaths paths;
     private final HdfsDirectories directories;
     private final HdfsBlobWriter writer;
+    private final NameNodeRetries retries;
     private final String user;
 
     private HdfsCheckpointStore(FileContext files, HdfsStoreConfig config, String user)
@@ -70,6 +72,7 @@ final class HdfsCheckpointStore
         this.paths = new HdfsPaths(config);
         this.directories = new HdfsDirectories(files, config, errors, paths);
         this.writer = new HdfsBlobWriter(files, config, errors, paths, directories);
+        this.retries = new NameNodeRetries(config.nameNodeAddress(), config.nameNodeRetryTime());
     }
 
     /**
@@ -163,23 +166,39 @@ final class HdfsCheckpointStore
             throws IOException
     {
         Path target = paths.path(key);
-        writer.write(key, target, data, length, Options.Rename.OVERWRITE);
+        // bytes in memory (every blob a save writes) can be written again; another stream cannot
+        if (!(data instanceof ByteArrayInputStream bytes)) {
+            writer.write(key, target, data, length, Options.Rename.OVERWRITE);
+            return;
+        }
+        bytes.mark(Integer.MAX_VALUE);
+        retries.call(() -> {
+            bytes.reset();
+            writer.write(key, target, bytes, length, Options.Rename.OVERWRITE);
+            return null;
+        });
     }
 
     @Override
     public void createIfAbsent(String key, byte[] data)
             throws IOException
     {
+        requireNonNull(data, "data is null");
         Path target = paths.path(key);
-        // one NameNode operation that fails if the target exists: exactly one racing writer wins
-        writer.write(key, target, new ByteArrayInputStream(requireNonNull(data, "data is null")), data.length, Options.Rename.NONE);
+        // one NameNode operation that fails if the target exists: exactly one racing writer wins (a retry
+        // whose first attempt won without hearing so finds the target there, as callers expect of retries)
+        retries.call(() -> {
+            writer.write(key, target, new ByteArrayInputStream(data), data.length, Options.Rename.NONE);
+            return null;
+        });
     }
 
     @Override
     public InputStream read(String key)
             throws IOException
     {
-        return open(key, paths.path(key));
+        Path path = paths.path(key);
+        return retries.call(() -> open(key, path));
     }
 
     @Override
@@ -188,6 +207,12 @@ final class HdfsCheckpointStore
     {
         Path path = paths.path(key);
         StoreStreams.checkRange(key, offset, length);
+        return retries.call(() -> openAt(key, path, offset, length));
+    }
+
+    private InputStream openAt(String key, Path path, long offset, long length)
+            throws IOException
+    {
         FSDataInputStream in = open(key, path);
         try {
             in.seek(offset);
@@ -213,22 +238,24 @@ final class HdfsCheckpointStore
             throws IOException
     {
         Path path = paths.path(key);
-        try {
-            return files.getFileStatus(path).isFile();
-        }
-        catch (FileNotFoundException | ParentNotDirectoryException e) {
-            return false;
-        }
-        catch (IOException e) {
-            throw errors.map(e, "check", paths.uri(key));
-        }
+        return retries.call(() -> {
+            try {
+                return files.getFileStatus(path).isFile();
+            }
+            catch (FileNotFoundException | ParentNotDirectoryException e) {
+                return false;
+            }
+            catch (IOException e) {
+                throw errors.map(e, "check", paths.uri(key));
+            }
+        });
     }
 
     @Override
     public List<String> list(String prefix)
             throws IOException
     {
-        return directories.list(prefix);
+        return retries.call(() -> directories.list(prefix));
     }
 
     @Override
@@ -237,8 +264,19 @@ final class HdfsCheckpointStore
     {
         // validate every key before deleting any
         List<Path> targets = keys.stream().map(paths::path).toList();
-        // the directories that may have become empty
+        // the directories that may have become empty, also by an attempt that failed later
         Set<Path> parents = new HashSet<>();
+        retries.call(() -> {
+            // a blob an earlier attempt deleted is not there any more: nothing to delete
+            deleteBlobs(keys, targets, parents);
+            directories.pruneEmpty(parents);
+            return null;
+        });
+    }
+
+    private void deleteBlobs(Collection<String> keys, List<Path> targets, Set<Path> parents)
+            throws IOException
+    {
         int index = 0;
         for (String key : keys) {
             Path path = targets.get(index++);
@@ -255,7 +293,6 @@ final class HdfsCheckpointStore
                 throw errors.map(e, "delete", paths.uri(key));
             }
         }
-        directories.pruneEmpty(parents);
     }
 
     @Override

@@ -3,16 +3,21 @@ package io.cairn.storage.hdfs;
 import org.apache.hadoop.hdfs.protocol.QuotaExceededException;
 import org.apache.hadoop.hdfs.server.namenode.SafeModeException;
 import org.apache.hadoop.ipc.RemoteException;
+import org.apache.hadoop.ipc.RetriableException;
 import org.apache.hadoop.net.ConnectTimeoutException;
 import org.apache.hadoop.security.AccessControlException;
 
+import javax.security.sasl.SaslException;
+
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,10 +27,15 @@ import static java.util.Objects.requireNonNull;
 /**
  * Turns Hadoop client failures into {@link IOException}s that name the path and say what to do: an
  * unreachable NameNode, permission denied, safe mode, an exceeded quota. The Hadoop exception stays
- * attached as the cause. Also closes a failed stream without losing its first failure.
+ * attached as the cause. Tells the failures of a NameNode that does not answer from the others, and
+ * closes a failed stream without losing its first failure.
  */
 final class HdfsErrors
 {
+    // how Hadoop's RPC client words a failed call (NetUtils.wrapException): the store's only RPC
+    // server is the NameNode, DataNodes stream blocks over their own protocol
+    private static final List<String> RPC_FAILURES = List.of("Call From ", "End of File Exception between ", "No Route to Host from ", "DestHost:destPort ");
+
     private final HdfsStoreConfig config;
     private final String user;
 
@@ -72,6 +82,30 @@ final class HdfsErrors
                     + "from this host, or set dfs.client.use.datanode.hostname=true behind NAT", failure);
         }
         return new IOException(prefix + firstLine(failure), failure);
+    }
+
+    /**
+     * Whether the failure is the NameNode's not answering: in safe mode, or down or restarting (a call
+     * whose connection was refused, dropped or timed out). Not a refusal it gave (permission, quota, a
+     * missing file), a failed login, a host name that does not resolve, or an interrupt.
+     */
+    static boolean nameNodeUnavailable(Throwable failure)
+    {
+        if (find(failure, SafeModeException.class).isPresent() || find(failure, RetriableException.class).isPresent()) {
+            return true;
+        }
+        if (find(failure, AccessControlException.class).isPresent() || find(failure, SaslException.class).isPresent()
+                || find(failure, UnknownHostException.class).isPresent() || find(failure, InterruptedIOException.class).isPresent()) {
+            return false;
+        }
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof IOException && !(cause instanceof RemoteException) && RPC_FAILURES.stream().anyMatch(message::startsWith)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

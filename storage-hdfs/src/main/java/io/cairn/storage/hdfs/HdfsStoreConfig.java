@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,8 @@ import static io.cairn.storage.hdfs.HdfsStoreProperties.BUFFER_SIZE;
 import static io.cairn.storage.hdfs.HdfsStoreProperties.BUFFER_SIZE_MAX;
 import static io.cairn.storage.hdfs.HdfsStoreProperties.BUFFER_SIZE_MIN;
 import static io.cairn.storage.hdfs.HdfsStoreProperties.KEYS;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.NAMENODE_RETRY_TIME;
+import static io.cairn.storage.hdfs.HdfsStoreProperties.NAMENODE_RETRY_TIME_DEFAULT;
 import static io.cairn.storage.hdfs.HdfsStoreProperties.PASS_THROUGH_PREFIXES;
 import static io.cairn.storage.hdfs.HdfsStoreProperties.REPLICATION;
 import static io.cairn.storage.hdfs.HdfsStoreProperties.REPLICATION_MAX;
@@ -63,9 +66,11 @@ final class HdfsStoreConfig
     private final short replication;
     private final long blockSize;
     private final int bufferSize;
+    private final Duration nameNodeRetryTime;
     private final List<String> overriddenKeys;
 
-    private HdfsStoreConfig(URI location, String rootPath, Configuration configuration, short replication, long blockSize, int bufferSize, List<String> overriddenKeys)
+    private HdfsStoreConfig(URI location, String rootPath, Configuration configuration, short replication, long blockSize, int bufferSize, Duration nameNodeRetryTime,
+            List<String> overriddenKeys)
     {
         this.location = requireNonNull(location, "location is null");
         this.rootPath = requireNonNull(rootPath, "rootPath is null");
@@ -73,6 +78,7 @@ final class HdfsStoreConfig
         this.replication = replication;
         this.blockSize = blockSize;
         this.bufferSize = bufferSize;
+        this.nameNodeRetryTime = requireNonNull(nameNodeRetryTime, "nameNodeRetryTime is null");
         this.overriddenKeys = List.copyOf(overriddenKeys);
     }
 
@@ -123,6 +129,7 @@ final class HdfsStoreConfig
         int bufferSize = settings.bytes(BUFFER_SIZE, BUFFER_SIZE_MIN, BUFFER_SIZE_MAX)
                 .map(Long::intValue)
                 .orElseGet(() -> configuration.getInt(CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_KEY, CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_DEFAULT));
+        Duration nameNodeRetryTime = settings.duration(NAMENODE_RETRY_TIME).orElse(NAMENODE_RETRY_TIME_DEFAULT);
 
         String authority = authority(scheme, uri, configuration);
         URI location;
@@ -132,7 +139,7 @@ final class HdfsStoreConfig
         catch (URISyntaxException e) {
             throw new IllegalArgumentException("HDFS store URI is not valid: " + e.getMessage(), e);
         }
-        return new HdfsStoreConfig(location, rootPath, configuration, replication, blockSize, bufferSize, List.copyOf(settings.passThrough().keySet()));
+        return new HdfsStoreConfig(location, rootPath, configuration, replication, blockSize, bufferSize, nameNodeRetryTime, List.copyOf(settings.passThrough().keySet()));
     }
 
     private static String rootPath(String scheme, URI uri)
@@ -249,6 +256,14 @@ final class HdfsStoreConfig
         return bufferSize;
     }
 
+    /**
+     * How long a call waits out a NameNode that does not answer; see {@link HdfsStoreProperties#NAMENODE_RETRY_TIME}.
+     */
+    Duration nameNodeRetryTime()
+    {
+        return nameNodeRetryTime;
+    }
+
     @Override
     public String toString()
     {
@@ -257,6 +272,7 @@ final class HdfsStoreConfig
                 + ", replication=" + replication
                 + ", blockSize=" + blockSize
                 + ", bufferSize=" + bufferSize
+                + ", nameNodeRetryTime=" + nameNodeRetryTime
                 + ", overriddenHadoopKeys=" + overriddenKeys + "}";
     }
 }

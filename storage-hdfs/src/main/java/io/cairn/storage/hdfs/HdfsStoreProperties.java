@@ -1,5 +1,6 @@
 package io.cairn.storage.hdfs;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -41,13 +42,26 @@ public final class HdfsStoreProperties
     public static final long BUFFER_SIZE_MAX = 16L << 20;
 
     /**
+     * How long a call of the store waits out a NameNode that does not answer: one that is down or
+     * restarting (its connections refused or dropped), or in safe mode (a restarted NameNode stays in it
+     * until the DataNodes have reported their blocks, and 30 s more). The call is tried again after
+     * 0.25 s, then after twice as long each time up to 5 s, until this time has passed since its first
+     * such failure, or since the first failure of an outage other calls found before it; then it fails
+     * naming the NameNode. Each call is retried whole, but for writing a blob from a stream other than
+     * bytes in memory (everything a save writes is in memory), which is not retried. Opening a store
+     * does not wait: a wrong URI, or a NameNode that is down, fails at once.
+     */
+    public static final String NAMENODE_RETRY_TIME = "namenode-retry-time";
+    public static final Duration NAMENODE_RETRY_TIME_DEFAULT = Duration.ofMinutes(2);
+
+    /**
      * Keys with these prefixes (e.g. {@code dfs.client.use.datanode.hostname}) are set in the Hadoop
      * {@code Configuration} as they are. A Cairn key beats its Hadoop twin: {@code replication} wins
      * over {@code dfs.replication}.
      */
     public static final List<String> PASS_THROUGH_PREFIXES = List.of("dfs.", "fs.", "ipc.", "hadoop.");
 
-    static final Set<String> KEYS = Set.of(REPLICATION, BLOCK_SIZE, BUFFER_SIZE);
+    static final Set<String> KEYS = Set.of(REPLICATION, BLOCK_SIZE, BUFFER_SIZE, NAMENODE_RETRY_TIME);
 
     /**
      * The name of the store's settings, for {@code hdfs:} and {@code viewfs:} alike:

@@ -20,20 +20,21 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A real HDFS for tests: Hadoop's MiniDFSCluster (one NameNode, one DataNode) in this JVM, on
- * 127.0.0.1 and random ports, with its data under {@code target/minihdfs/}. Also used by the
- * trainer's end-to-end tests through this module's test-jar. Start one per test class: it takes a few
- * seconds.
+ * A real HDFS for tests: Hadoop's MiniDFSCluster (one NameNode, one DataNode unless {@link #builder}
+ * asks for more) in this JVM, on 127.0.0.1 and random ports, with its data under
+ * {@code target/minihdfs/}. Also used by the trainer's end-to-end tests through this module's
+ * test-jar. Start one per test class: it takes a few seconds.
  */
 public final class MiniHdfs
         implements AutoCloseable
 {
     /**
-     * Client settings every {@link #uri} carries: one replica (there is one DataNode), and a 10 ms
+     * Client settings every {@link #uri} of a one-DataNode cluster carries: one replica, and a 10 ms
      * first wait for a closing block's acknowledgement instead of 400 ms (a small file then closes in
-     * ~15 ms, not ~230 ms).
+     * ~15 ms, not ~230 ms). A cluster from {@link #builder} carries its own replication instead
+     * ({@link #clientSettings()}).
      */
-    public static final Map<String, String> CLIENT_SETTINGS = clientSettings();
+    public static final Map<String, String> CLIENT_SETTINGS = clientSettings(1);
 
     /**
      * System property naming the directory under which each cluster keeps its data in a directory of
@@ -44,11 +45,16 @@ public final class MiniHdfs
 
     private final MiniDFSCluster cluster;
     private final Path baseDirectory;
+    private final Map<String, String> clientSettings;
+    // kept, so URIs can still be made while the NameNode is down (a restarted one binds the same port)
+    private final int nameNodePort;
 
-    private MiniHdfs(MiniDFSCluster cluster, Path baseDirectory)
+    private MiniHdfs(MiniDFSCluster cluster, Path baseDirectory, Map<String, String> clientSettings)
     {
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
+        this.clientSettings = clientSettings;
+        this.nameNodePort = cluster.getNameNodePort();
     }
 
     public static MiniHdfs start()
@@ -63,23 +69,81 @@ public final class MiniHdfs
     public static MiniHdfs start(Map<String, String> settings)
             throws IOException
     {
-        Path baseDirectory = Path.of(System.getProperty(BASE_DIRECTORY_PROPERTY, "target/minihdfs")).toAbsolutePath()
-                .resolve(UUID.randomUUID().toString());
-        Configuration configuration = new HdfsConfiguration();
-        configuration.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDirectory.toString());
-        CLIENT_SETTINGS.forEach(configuration::set);
-        settings.forEach(configuration::set);
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(configuration)
-                .numDataNodes(1)
-                .build();
-        try {
-            cluster.waitActive();
+        return builder().settings(settings).start();
+    }
+
+    /**
+     * A cluster of more DataNodes, or with another replication, than {@link #start()}'s one.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    public static final class Builder
+    {
+        private int dataNodes = 1;
+        private int replication = 1;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder dataNodes(int dataNodes)
+        {
+            if (dataNodes < 1) {
+                throw new IllegalArgumentException("A cluster needs at least one DataNode, got " + dataNodes);
+            }
+            this.dataNodes = dataNodes;
+            return this;
         }
-        catch (IOException | RuntimeException e) {
-            cluster.shutdown(true);
-            throw e;
+
+        /**
+         * The {@code dfs.replication} of the cluster and of every {@link #uri}; at most the number of
+         * DataNodes.
+         */
+        public Builder replication(int replication)
+        {
+            if (replication < 1) {
+                throw new IllegalArgumentException("Replication must be at least 1, got " + replication);
+            }
+            this.replication = replication;
+            return this;
         }
-        return new MiniHdfs(cluster, baseDirectory);
+
+        /**
+         * Extra Hadoop settings for the NameNode and the DataNodes.
+         */
+        public Builder settings(Map<String, String> settings)
+        {
+            this.settings.putAll(settings);
+            return this;
+        }
+
+        public MiniHdfs start()
+                throws IOException
+        {
+            if (replication > dataNodes) {
+                throw new IllegalArgumentException("Replication " + replication + " needs as many DataNodes, got " + dataNodes);
+            }
+            Path baseDirectory = Path.of(System.getProperty(BASE_DIRECTORY_PROPERTY, "target/minihdfs")).toAbsolutePath()
+                    .resolve(UUID.randomUUID().toString());
+            Map<String, String> clientSettings = clientSettings(replication);
+            Configuration configuration = new HdfsConfiguration();
+            configuration.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDirectory.toString());
+            clientSettings.forEach(configuration::set);
+            settings.forEach(configuration::set);
+            MiniDFSCluster cluster = new MiniDFSCluster.Builder(configuration)
+                    .numDataNodes(dataNodes)
+                    .build();
+            try {
+                cluster.waitActive();
+            }
+            catch (IOException | RuntimeException e) {
+                cluster.shutdown(true);
+                throw e;
+            }
+            return new MiniHdfs(cluster, baseDirectory, clientSettings);
+        }
     }
 
     /**
@@ -87,12 +151,12 @@ public final class MiniHdfs
      */
     public String nameNode()
     {
-        return "127.0.0.1:" + cluster.getNameNodePort();
+        return "127.0.0.1:" + nameNodePort;
     }
 
     public int nameNodePort()
     {
-        return cluster.getNameNodePort();
+        return nameNodePort;
     }
 
     /**
@@ -101,9 +165,17 @@ public final class MiniHdfs
      */
     public String uri(String path)
     {
-        return "hdfs://" + nameNode() + "/" + path.replaceAll("^/+", "") + "?" + CLIENT_SETTINGS.entrySet().stream()
+        return "hdfs://" + nameNode() + "/" + path.replaceAll("^/+", "") + "?" + clientSettings.entrySet().stream()
                 .map(setting -> setting.getKey() + "=" + URLEncoder.encode(setting.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
+    }
+
+    /**
+     * The client settings {@link #uri} carries: {@link #CLIENT_SETTINGS} with this cluster's replication.
+     */
+    public Map<String, String> clientSettings()
+    {
+        return clientSettings;
     }
 
     /**
@@ -143,14 +215,14 @@ public final class MiniHdfs
         }
     }
 
-    private static Map<String, String> clientSettings()
+    private static Map<String, String> clientSettings(int replication)
     {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
         // the delay doubles per retry: 12 retries wait up to ~40 s for the DataNode's block report on a
         // loaded machine, where the default 5 give up after 310 ms ("does not have enough number of replicas")
         settings.put("dfs.client.block.write.locateFollowingBlock.retries", "12");
-        settings.put("dfs.replication", "1");
+        settings.put("dfs.replication", Integer.toString(replication));
         return Collections.unmodifiableMap(settings);
     }
 }

@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,6 +91,8 @@ class TestHdfsStoreSetup
         assertThat(config.bufferSize()).isEqualTo(8192);
         assertThat(config.configuration().get("dfs.client.socket-timeout")).isEqualTo("33333");
         assertThat(config.configuration().get("dfs.client.retry.max.attempts")).isEqualTo("7");
+        assertThat(config.nameNodeRetryTime()).isEqualTo(HdfsStoreProperties.NAMENODE_RETRY_TIME_DEFAULT);
+        assertThat(config(URI.create("hdfs://nn:8020/a?namenode-retry-time=30s"), Map.of(), environment).nameNodeRetryTime()).isEqualTo(Duration.ofSeconds(30));
 
         // without Cairn's keys, Hadoop's own settings give the values; a Cairn key beats its Hadoop twin
         HdfsStoreConfig defaults = config(URI.create("hdfs://nn:8020/a"), Map.of(), environment);
@@ -113,6 +116,7 @@ class TestHdfsStoreSetup
         assertThatThrownBy(() -> config("hdfs://nn/p?block-size=64KiB")).hasMessageContaining("block-size").hasMessageContaining("1MiB to 2GiB");
         assertThatThrownBy(() -> config("hdfs://nn/p?block-size=1049000")).hasMessageContaining("block-size").hasMessageContaining("multiple of 512");
         assertThatThrownBy(() -> config("hdfs://nn/p?buffer-size=1")).hasMessageContaining("buffer-size").hasMessageContaining("4KiB to 16MiB");
+        assertThatThrownBy(() -> config("hdfs://nn/p?namenode-retry-time=soon")).hasMessageContaining("namenode-retry-time").hasMessageContaining("30s");
         assertThatThrownBy(() -> config("hdfs://nn/p?colour=blue"))
                 .hasMessageContaining("Unknown HDFS URI parameter 'colour'")
                 .hasMessageContaining("replication")
@@ -227,15 +231,19 @@ class TestHdfsStoreSetup
     {
         String root = freshRoot();
         DistributedFileSystem admin = hdfs.fileSystem();
-        try (CheckpointStore store = stores().open(hdfs.uri(root))) {
+        // a write waits out safe mode (a restarting NameNode's) for the store's namenode-retry-time, then fails
+        try (CheckpointStore store = stores().open(hdfs.uri(root) + "&namenode-retry-time=1s")) {
             store.write("runs/r/lease", new ByteArrayInputStream(bytes("lease")), 5);
             admin.setSafeMode(SafeModeAction.ENTER);
             try {
+                long started = System.nanoTime();
                 assertThatThrownBy(() -> store.write("chunks/aa/1", new ByteArrayInputStream(bytes("x")), 1))
                         .isInstanceOf(IOException.class)
                         .hasMessageContaining(hdfs.location(root) + "/chunks/aa/1")
                         .hasMessageContaining("the NameNode is in safe mode")
-                        .hasMessageContaining("hdfs dfsadmin -safemode leave");
+                        .hasMessageContaining("hdfs dfsadmin -safemode leave")
+                        .hasMessageContaining("namenode-retry-time=1.0 s");
+                assertThat(System.nanoTime() - started).as("nanoseconds waited").isGreaterThanOrEqualTo(1_000_000_000L);
                 assertThatThrownBy(() -> store.createIfAbsent("runs/r/checkpoints/1.json", bytes("x")))
                         .hasMessageContaining("safe mode");
                 // reading, and opening an existing store, need no writes
