@@ -4,6 +4,8 @@ import io.cairn.core.checkpoint.CheckpointRepository.GcResult;
 import io.cairn.core.checkpoint.DamagedCheckpoint;
 import io.cairn.core.checkpoint.Manifest;
 import io.cairn.core.store.CheckpointStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -23,6 +25,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class GarbageCollector
 {
+    private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
+
     private final CheckpointStore store;
     private final ManifestCatalog catalog;
     private final Clock clock;
@@ -94,7 +98,10 @@ public final class GarbageCollector
             }
         }
         if (!dryRun) {
+            // the two lines time the deletes, the one part of a sweep that changes the store
+            log.debug("Sweeping {} unreferenced chunk(s) of {}", unreferenced.size(), chunkCount);
             store.delete(unreferenced);
+            log.debug("Swept {} unreferenced chunk(s)", unreferenced.size());
         }
         return new GcResult(chunkCount, referenced.size(), unreferenced);
     }
