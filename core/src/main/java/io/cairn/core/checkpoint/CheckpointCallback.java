@@ -92,7 +92,7 @@ public final class CheckpointCallback
     @Override
     public void onTrainEnd(TrainingLogs logs, boolean stoppedEarly)
     {
-        boolean preempted = batchesRan ? stopping : preemptionRequested();
+        boolean preempted = stopTraining();
         // the finishing save first when it can resume (a run's last checkpoint stays of its kind); a WEIGHTS one
         // would take the step the preemption's STATE save needs
         if (saveOnFinish && logs.step() > 0 && (kind.resumable() || !preempted)) {

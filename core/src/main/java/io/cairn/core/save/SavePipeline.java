@@ -51,11 +51,6 @@ public final class SavePipeline
     private final OnSaveFailure onSaveFailure;
     private final List<Future<?>> pending = new ArrayList<>();
 
-    public SavePipeline(String run, int maxInFlight, long maxSnapshotBytes, FailureHandler onFailure)
-    {
-        this(run, "memory:/", maxInFlight, maxSnapshotBytes, false, OnSaveFailure.STOP, onFailure);
-    }
-
     /**
      * @param store where the saves go, named in failures
      * @param lowerPriority run the save thread at a lower OS priority than training ({@link Threads#runInBackground()})

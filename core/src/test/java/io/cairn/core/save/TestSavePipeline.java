@@ -164,7 +164,7 @@ class TestSavePipeline
 
     private SavePipeline pipeline(int maxInFlight, long maxSnapshotBytes)
     {
-        return new SavePipeline("run-1", maxInFlight, maxSnapshotBytes, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
+        return new SavePipeline("run-1", "memory:/", maxInFlight, maxSnapshotBytes, false, OnSaveFailure.STOP, (step, failure) -> failures.add(step + ": " + failure.getMessage()));
     }
 
     private static boolean waitFor(CompletableFuture<?> future, long millis)
