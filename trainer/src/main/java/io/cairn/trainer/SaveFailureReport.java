@@ -2,8 +2,10 @@ package io.cairn.trainer;
 
 import io.cairn.core.checkpoint.CheckpointListener;
 import io.cairn.core.checkpoint.OnSaveFailure;
+import io.cairn.core.store.StoreErrors;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,10 +34,8 @@ final class SaveFailureReport
     @Override
     public void onFailed(long step, Throwable failure)
     {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        List<Throwable> causes = StoreErrors.causes(failure);
+        Throwable cause = causes.get(causes.size() - 1);
         if (!told.add(cause.getClass().getName() + ": " + cause.getMessage())) {
             return;
         }

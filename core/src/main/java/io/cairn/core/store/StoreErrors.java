@@ -3,12 +3,17 @@ package io.cairn.core.store;
 import java.io.FileNotFoundException;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The exceptions the {@link CheckpointStore} contract asks for, worded alike in every store, and a
- * helper for quoting a backend's exception in a message of one's own.
+ * The exceptions the {@link CheckpointStore} contract asks for, worded alike in every store, and
+ * helpers for quoting a backend's exception in a message of one's own and for finding a cause in it.
  */
 public final class StoreErrors
 {
@@ -50,5 +55,18 @@ public final class StoreErrors
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /**
+     * The failure and its causes, outermost first, each once: a backend's cause chain may loop.
+     */
+    public static List<Throwable> causes(Throwable failure)
+    {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> causes = new ArrayList<>();
+        for (Throwable cause = requireNonNull(failure, "failure is null"); cause != null && seen.add(cause); cause = cause.getCause()) {
+            causes.add(cause);
+        }
+        return causes;
     }
 }

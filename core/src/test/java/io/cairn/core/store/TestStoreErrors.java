@@ -35,4 +35,19 @@ class TestStoreErrors
         assertThat(StoreErrors.firstLine(new IOException("one line"))).isEqualTo("one line");
         assertThat(StoreErrors.firstLine(new IllegalStateException())).isEqualTo("IllegalStateException");
     }
+
+    @Test
+    void causesListsTheChainOnceEvenWhenItLoops()
+    {
+        IOException root = new IOException("root");
+        RuntimeException middle = new RuntimeException("middle", root);
+        IOException outer = new IOException("outer", middle);
+        assertThat(StoreErrors.causes(outer)).containsExactly(outer, middle, root);
+
+        // a backend's exception whose cause points back up the chain
+        IOException looping = new IOException("looping");
+        IOException wrapper = new IOException("wrapper", looping);
+        looping.initCause(wrapper);
+        assertThat(StoreErrors.causes(wrapper)).containsExactly(wrapper, looping);
+    }
 }

@@ -15,12 +15,10 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
+import static io.cairn.core.store.StoreErrors.causes;
 import static io.cairn.core.store.StoreErrors.firstLine;
 import static java.util.Objects.requireNonNull;
 
@@ -98,14 +96,8 @@ final class HdfsErrors
                 || find(failure, UnknownHostException.class).isPresent() || find(failure, InterruptedIOException.class).isPresent()) {
             return false;
         }
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            String message = String.valueOf(cause.getMessage());
-            if (cause instanceof IOException && !(cause instanceof RemoteException) && RPC_FAILURES.stream().anyMatch(message::startsWith)) {
-                return true;
-            }
-        }
-        return false;
+        return causes(failure).stream().anyMatch(cause -> cause instanceof IOException && !(cause instanceof RemoteException)
+                && RPC_FAILURES.stream().anyMatch(String.valueOf(cause.getMessage())::startsWith));
     }
 
     /**
@@ -114,8 +106,7 @@ final class HdfsErrors
      */
     static <T extends Throwable> Optional<Throwable> find(Throwable failure, Class<T> type)
     {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+        for (Throwable cause : causes(failure)) {
             if (type.isInstance(cause)) {
                 return Optional.of(cause);
             }

@@ -100,12 +100,7 @@ final class S3Errors
      */
     static boolean isTimedOutAttempt(Throwable failure)
     {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ApiCallAttemptTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return StoreErrors.causes(failure).stream().anyMatch(ApiCallAttemptTimeoutException.class::isInstance);
     }
 
     /**
