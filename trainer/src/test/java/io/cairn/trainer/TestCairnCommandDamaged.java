@@ -1,7 +1,9 @@
 package io.cairn.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.core.checkpoint.CheckpointDamage;
+import io.cairn.core.checkpoint.CheckpointRepository;
+import io.cairn.core.store.CheckpointStores;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import static io.cairn.trainer.CliRun.cairn;
@@ -26,71 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TestCairnCommandDamaged
 {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String INDEX_FILE = "variables/variables.index";
-    private static final String DATA_FILE = "variables/variables.data-00000-of-00001";
 
     @TempDir
     Path temp;
 
-    enum Damage
-    {
-        TRUNCATED_MANIFEST(true),
-        GARBAGE_MANIFEST(true),
-        MISSING_INDEX_CHUNK(false),
-        DAMAGED_DATA_CHUNK(false);
-
-        final boolean manifest;
-
-        Damage(boolean manifest)
-        {
-            this.manifest = manifest;
-        }
-
-        /**
-         * @return how the reports name the damaged object: the manifest's key or the chunk's hash
-         */
-        String inject(Path store, String run)
-                throws IOException
-        {
-            String manifestKey = "runs/" + run + "/checkpoints/" + String.format("%020d", 70) + ".json";
-            Path manifest = store.resolve(manifestKey);
-            byte[] json = Files.readAllBytes(manifest);
-            switch (this) {
-                case TRUNCATED_MANIFEST -> {
-                    // what a partial copy between buckets leaves
-                    Files.write(manifest, java.util.Arrays.copyOf(json, json.length / 3));
-                    return manifestKey;
-                }
-                case GARBAGE_MANIFEST -> {
-                    byte[] garbage = new byte[json.length];
-                    new Random(70).nextBytes(garbage);
-                    Files.write(manifest, garbage);
-                    return manifestKey;
-                }
-                case MISSING_INDEX_CHUNK -> {
-                    String chunk = chunks(json, INDEX_FILE).get(0);
-                    Files.delete(chunkPath(store, chunk));
-                    return chunk;
-                }
-                case DAMAGED_DATA_CHUNK -> {
-                    List<String> earlier = chunks(Files.readAllBytes(store.resolve(manifestKey.replace("70.json", "60.json"))), DATA_FILE);
-                    String chunk = chunks(json, DATA_FILE).stream().filter(hash -> !earlier.contains(hash)).findFirst().orElseThrow();
-                    Path path = chunkPath(store, chunk);
-                    byte[] bytes = Files.readAllBytes(path);
-                    // one flipped bit: bit rot
-                    bytes[bytes.length / 2] ^= 4;
-                    Files.write(path, bytes);
-                    return chunk;
-                }
-            }
-            throw new AssertionError(this);
-        }
-    }
-
     @ParameterizedTest
-    @EnumSource(Damage.class)
-    void lsVerifyAndResumeGoOnPastOneDamagedObject(Damage damage)
+    @EnumSource(CheckpointDamage.class)
+    void lsVerifyAndResumeGoOnPastOneDamagedObject(CheckpointDamage damage)
             throws IOException
     {
         String whole = temp.resolve("whole").toString();
@@ -100,14 +43,17 @@ class TestCairnCommandDamaged
         CliRun stopped = cairn(concat(concat(new String[] {"train", "--store", store.toString()}, flags), "--max-steps", "73", "--json"));
         assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
         String run = stopped.json().get("run").asText();
-        String damaged = damage.inject(store, run);
+        String damaged;
+        try (CheckpointRepository repository = CheckpointRepository.open(CheckpointStores.discover().open(store.toUri().toString()))) {
+            damaged = damage.inject(repository, run, 70);
+        }
 
         CliRun ls = cairn("ls", "--store", store.toString());
         assertThat(ls.exitCode()).as(ls.toString()).isZero();
         CliRun lsJson = cairn("ls", "--store", store.toString(), "--json");
         assertThat(lsJson.exitCode()).as(lsJson.toString()).isZero();
         List<Long> listed = steps(lsJson.json().get("checkpoints"));
-        if (damage.manifest) {
+        if (damage.damagesManifest()) {
             assertThat(ls.err()).containsPattern(run + " +70 +- +DAMAGED +.*" + damaged).contains("WARNING: 1 damaged checkpoint(s)");
             assertThat(listed).containsExactly(10L, 20L, 30L, 40L, 50L, 60L);
             assertThat(lsJson.json().get("damaged")).singleElement().satisfies(entry -> {
@@ -136,7 +82,7 @@ class TestCairnCommandDamaged
         assertThat(Scenarios.dataFileHash(Scenarios.inspectLatest(store.toString()))).isEqualTo(Scenarios.dataFileHash(Scenarios.inspectLatest(whole)));
 
         List<Path> quarantined = files(store.resolve("quarantine").resolve(run));
-        if (damage.manifest) {
+        if (damage.damagesManifest()) {
             assertThat(quarantined).singleElement().satisfies(moved -> assertThat(moved.getFileName().toString()).matches("0{18}70-\\d{8}T\\d{9}Z\\.json"));
         }
         else {
@@ -147,24 +93,6 @@ class TestCairnCommandDamaged
         assertThat(after.json().get("damaged")).isEmpty();
         CliRun verifyAfter = cairn("verify", "--store", store.toString());
         assertThat(verifyAfter.exitCode()).as(verifyAfter.toString()).isZero();
-    }
-
-    private static List<String> chunks(byte[] manifest, String path)
-            throws IOException
-    {
-        for (JsonNode file : MAPPER.readTree(manifest).get("files")) {
-            if (file.get("path").asText().equals(path)) {
-                List<String> chunks = new ArrayList<>();
-                file.get("chunks").forEach(chunk -> chunks.add(chunk.asText()));
-                return chunks;
-            }
-        }
-        throw new AssertionError("no " + path);
-    }
-
-    private static Path chunkPath(Path store, String hash)
-    {
-        return store.resolve("chunks").resolve(hash.substring(0, 2)).resolve(hash);
     }
 
     private static List<Long> steps(JsonNode checkpoints)

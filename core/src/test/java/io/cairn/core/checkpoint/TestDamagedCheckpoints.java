@@ -10,10 +10,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,62 +25,9 @@ class TestDamagedCheckpoints
 {
     private static final String DATA_FILE = "variables/variables.data-00000-of-00001";
 
-    enum Damage
-    {
-        TRUNCATED_MANIFEST(true),
-        GARBAGE_MANIFEST(true),
-        MISSING_INDEX_CHUNK(false),
-        DAMAGED_DATA_CHUNK(false);
-
-        final boolean manifest;
-
-        Damage(boolean manifest)
-        {
-            this.manifest = manifest;
-        }
-
-        /**
-         * @return the damaged object's key, as the reports name it
-         */
-        String inject(MemoryCheckpointStore store, CheckpointRepository repository, String run, long step)
-                throws IOException
-        {
-            String manifestKey = RepositoryLayout.manifestKey(run, step);
-            byte[] json = store.readAllBytes(manifestKey);
-            switch (this) {
-                case TRUNCATED_MANIFEST -> {
-                    store.put(manifestKey, Arrays.copyOf(json, json.length / 2));
-                    return manifestKey;
-                }
-                case GARBAGE_MANIFEST -> {
-                    byte[] garbage = new byte[json.length];
-                    new Random(7).nextBytes(garbage);
-                    store.put(manifestKey, garbage);
-                    return manifestKey;
-                }
-                case MISSING_INDEX_CHUNK -> {
-                    String chunk = repository.checkpoint(run, step).file(CheckpointFiles.VARIABLES_INDEX).orElseThrow().chunks().get(0);
-                    store.delete(List.of(RepositoryLayout.chunkKey(chunk)));
-                    return chunk;
-                }
-                case DAMAGED_DATA_CHUNK -> {
-                    List<String> earlier = repository.checkpoint(run, step - 10).file(DATA_FILE).orElseThrow().chunks();
-                    String chunk = repository.checkpoint(run, step).file(DATA_FILE).orElseThrow().chunks().stream()
-                            .filter(hash -> !earlier.contains(hash)).findFirst().orElseThrow();
-                    String key = RepositoryLayout.chunkKey(chunk);
-                    byte[] bytes = store.readAllBytes(key);
-                    bytes[bytes.length / 2] ^= 1;
-                    store.put(key, bytes);
-                    return chunk;
-                }
-            }
-            throw new AssertionError(this);
-        }
-    }
-
     @ParameterizedTest
-    @EnumSource(Damage.class)
-    void resumeFallsBackToTheNewestIntactCheckpointAndEndsBitIdentical(Damage damage)
+    @EnumSource(CheckpointDamage.class)
+    void resumeFallsBackToTheNewestIntactCheckpointAndEndsBitIdentical(CheckpointDamage damage)
             throws IOException
     {
         String uninterrupted = lastDataFileHash(trainToEnd(new MemoryCheckpointStore()));
@@ -93,11 +38,11 @@ class TestDamagedCheckpoints
         assertThat(interrupted.committed()).last().isEqualTo(70L);
         String damaged;
         try (CheckpointRepository repository = CheckpointRepository.open(store)) {
-            damaged = damage.inject(store, repository, run, 70);
+            damaged = damage.inject(repository, run, 70);
         }
 
         try (CheckpointRepository repository = CheckpointRepository.open(store)) {
-            if (damage.manifest) {
+            if (damage.damagesManifest()) {
                 // the listing goes on past it and names it
                 assertThat(repository.checkpoints(run)).extracting(Manifest::step).containsExactly(10L, 20L, 30L, 40L, 50L, 60L);
                 assertThat(repository.damagedCheckpoints()).singleElement().satisfies(bad -> {
@@ -129,7 +74,7 @@ class TestDamagedCheckpoints
                 assertThat(repository.verify(manifest)).as("step %d", manifest.step()).isEmpty();
             }
             List<String> quarantined = repository.catalog().quarantined(run);
-            if (damage.manifest) {
+            if (damage.damagesManifest()) {
                 assertThat(quarantined).singleElement().satisfies(key -> assertThat(RepositoryLayout.quarantinedStep(run, key)).contains(70L));
             }
             else {
@@ -149,8 +94,8 @@ class TestDamagedCheckpoints
         String dataChunk;
         String indexChunk;
         try (CheckpointRepository repository = CheckpointRepository.open(store)) {
-            dataChunk = Damage.DAMAGED_DATA_CHUNK.inject(store, repository, run, 70);
-            indexChunk = Damage.MISSING_INDEX_CHUNK.inject(store, repository, run, 60);
+            dataChunk = CheckpointDamage.DAMAGED_DATA_CHUNK.inject(repository, run, 70);
+            indexChunk = CheckpointDamage.MISSING_INDEX_CHUNK.inject(repository, run, 60);
         }
 
         SeedTraining.Outcome resumed = train(store, true, Optional.empty());
